@@ -1,0 +1,57 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// Tests must never load the real `electron` package: with Electron >= 42 an unmocked
+// import starts a binary download. Every import of it resolves to the stub instead.
+const electronStub = fileURLToPath(new URL('./tests/mocks/electron.ts', import.meta.url));
+
+export default defineConfig({
+  test: {
+    globals: true,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // .ci/run derives its closing `N passed, N failed` line from this report.
+    reporters: process.env.VITEST_JSON_REPORT ? ['default', 'json'] : ['default'],
+    outputFile: process.env.VITEST_JSON_REPORT ? { json: process.env.VITEST_JSON_REPORT } : undefined,
+    projects: [
+      {
+        resolve: { alias: { electron: electronStub } },
+        test: {
+          name: 'node',
+          globals: true,
+          environment: 'node',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['tests/renderer/**', 'tests/e2e/**'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
+        plugins: [react()],
+        resolve: { alias: { electron: electronStub } },
+        test: {
+          name: 'renderer',
+          globals: true,
+          environment: 'jsdom',
+          include: ['tests/renderer/**/*.test.{ts,tsx}'],
+          setupFiles: ['tests/renderer/setup.ts'],
+        },
+      },
+      {
+        resolve: { alias: { electron: electronStub } },
+        test: {
+          name: 'e2e',
+          globals: true,
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
