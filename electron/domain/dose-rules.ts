@@ -1,0 +1,149 @@
+import { addDaysIso, compareIsoDates } from './common';
+import * as codes from './codes';
+import { doseInputSchema, type DoseFields, type DoseInput } from './dose';
+import { issuesFromZod, type FieldIssue, type Validated } from './errors';
+import type { LotFields } from './lot';
+import type { PatientFields } from './patient';
+
+// Every rule a registry would reject a dose on, checked before the dose is stored, with a
+// message the nurse can act on. The rules mirror the CDC IG R1.5 RXA/RXR/OBX requirements
+// (DOMAIN.md §1.5–1.7) and the 105 CMR 222.100 minimum data set (§3.1).
+
+export interface DoseRuleContext {
+  patient: Pick<
+    PatientFields,
+    'dob' | 'sex' | 'genderIdentity' | 'races' | 'ethnicity' | 'address' | 'preferredLanguage' | 'lastName' | 'firstName'
+  >;
+  /** The inventory lot the dose was drawn from, when one was picked. */
+  lot?: Pick<LotFields, 'cvx' | 'mvx' | 'lotNumber' | 'expirationDate' | 'ndc'> & { dosesOnHand?: number; active?: boolean };
+  /** Today's date on the clinic's clock (a parameter so rules are testable and pure). */
+  today: string;
+  /** Whether the administering clinician exists and is active. */
+  administeringClinicianKnown?: boolean;
+}
+
+/** Smallest and largest volumes any licensed US vaccine dose uses (intradermal to oral). */
+const MIN_ML = 0.05;
+const MAX_ML = 3;
+
+export function validateDose(input: DoseInput, ctx: DoseRuleContext): Validated<DoseFields> {
+  const parsed = doseInputSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error, 'dose') };
+  const dose = parsed.data;
+  const issues: FieldIssue[] = [];
+  const add = (path: string, code: string, message: string) => issues.push({ path: `dose.${path}`, code: `dose.${code}`, message });
+
+  checkDates(dose, ctx, add);
+  checkCodes(dose, add);
+  if (dose.kind === 'administered') {
+    checkAdministered(dose, ctx, add);
+    checkMinimumPatientData(ctx, issues);
+  } else if (dose.kind === 'historical') {
+    if (!dose.historicalSource) add('historicalSource', 'historical_source_missing', 'Say where this historical record comes from (e.g. another provider, a parent\'s card).');
+    if (dose.amountMl !== undefined) add('amountMl', 'historical_amount', 'Leave the amount empty for a historical dose.');
+  } else {
+    if (!dose.refusalReason) add('refusalReason', 'refusal_reason_missing', 'Choose why the vaccine was refused.');
+    if (dose.completionStatus !== 'RE') add('completionStatus', 'refusal_status', 'A refusal is recorded with completion status "Refused".');
+    if (dose.amountMl !== undefined) add('amountMl', 'refusal_amount', 'Leave the amount empty for a refusal.');
+  }
+
+  return issues.length ? { ok: false, issues } : { ok: true, value: dose };
+}
+
+type Add = (path: string, code: string, message: string) => void;
+
+function checkDates(dose: DoseFields, ctx: DoseRuleContext, add: Add): void {
+  if (compareIsoDates(dose.administeredOn, ctx.today) > 0) {
+    add('administeredOn', 'date_in_future', 'The date given is in the future. Check the date (today is ' + ctx.today + ').');
+  }
+  if (compareIsoDates(dose.administeredOn, ctx.patient.dob) < 0) {
+    add('administeredOn', 'date_before_birth', `The date given is before the patient's date of birth (${ctx.patient.dob}).`);
+  }
+  for (const [i, vis] of dose.vis.entries()) {
+    if (compareIsoDates(vis.presentedOn, dose.administeredOn) > 0) {
+      add(`vis.${i}.presentedOn`, 'vis_after_dose', 'The VIS must be given on or before the day of the dose.');
+    }
+    if (compareIsoDates(vis.presentedOn, vis.editionDate) < 0) {
+      add(`vis.${i}.presentedOn`, 'vis_before_edition', 'The VIS was given before that edition was published. Check the edition date.');
+    }
+  }
+}
+
+function checkCodes(dose: DoseFields, add: Add): void {
+  const vaccine = codes.cvx(dose.cvx);
+  if (!vaccine) {
+    add('cvx', 'cvx_unknown', `CVX ${dose.cvx} is not in the CDC vaccine table. Pick the vaccine from the list.`);
+  } else if (dose.kind === 'administered' && vaccine.status !== 'Active') {
+    add('cvx', 'cvx_not_active', `${vaccine.shortName} (CVX ${dose.cvx}) is ${vaccine.status.toLowerCase()} and cannot be given today. Pick the product actually given.`);
+  }
+  if (dose.mvx && !codes.mvx(dose.mvx)) add('mvx', 'mvx_unknown', `Manufacturer code ${dose.mvx} is not in the CDC MVX table.`);
+  if (dose.route && !codes.route(dose.route)) add('route', 'route_unknown', `Route ${dose.route} is not a recognised route. Pick it from the list.`);
+  if (dose.site && !codes.bodySite(dose.site)) add('site', 'site_unknown', `Body site ${dose.site} is not a recognised site. Pick it from the list.`);
+  if (dose.vfcEligibility && !codes.vfcEligibility(dose.vfcEligibility)) add('vfcEligibility', 'vfc_unknown', `VFC eligibility ${dose.vfcEligibility} is not a recognised code.`);
+  if (dose.fundingSource && !codes.fundingSource(dose.fundingSource)) add('fundingSource', 'funding_unknown', `Funding source ${dose.fundingSource} is not a recognised code.`);
+  if (dose.refusalReason && !codes.refusalReason(dose.refusalReason)) add('refusalReason', 'refusal_reason_unknown', `Refusal reason ${dose.refusalReason} is not a recognised code.`);
+  if (dose.historicalSource && !codes.historicalSource(dose.historicalSource)) add('historicalSource', 'historical_source_unknown', `Record source ${dose.historicalSource} is not a recognised code.`);
+  if (dose.ndc) {
+    const product = codes.ndc(dose.ndc);
+    if (product && vaccine && product.cvx !== dose.cvx) {
+      add('ndc', 'ndc_cvx_mismatch', `NDC ${dose.ndc} is ${product.proprietaryName} (CVX ${product.cvx}), not CVX ${dose.cvx}. Check the vaccine or the package.`);
+    }
+  }
+}
+
+function checkAdministered(dose: DoseFields, ctx: DoseRuleContext, add: Add): void {
+  const required: [keyof DoseFields, string][] = [
+    ['mvx', 'Manufacturer is required for a dose given here.'],
+    ['lotNumber', 'Lot number is required for a dose given here.'],
+    ['expirationDate', 'Lot expiration date is required for a dose given here.'],
+    ['route', 'Route is required for a dose given here.'],
+    ['site', 'Body site is required for a dose given here.'],
+    ['administeringClinicianId', 'Choose who gave the dose (name and title go to MIIS).'],
+    ['vfcEligibility', "Choose the patient's VFC eligibility for this dose."],
+    ['amountMl', 'Amount given (mL) is required for a dose given here.'],
+  ];
+  for (const [field, message] of required) {
+    if (dose[field] === undefined) add(String(field), `${String(field)}_missing`, message);
+  }
+  if (dose.vis.length === 0) add('vis', 'vis_missing', 'Record the VIS edition and the date it was given (required by MIIS).');
+  if (dose.completionStatus !== 'CP' && dose.completionStatus !== 'PA') {
+    add('completionStatus', 'completion_status', 'A dose given here is complete or partially administered.');
+  }
+  if (dose.amountMl !== undefined && (!(dose.amountMl >= MIN_ML) || dose.amountMl > MAX_ML)) {
+    add('amountMl', 'amount_implausible', `An amount of ${dose.amountMl} mL is not plausible for a vaccine dose. Check the volume (most are 0.5 mL).`);
+  }
+  if (dose.expirationDate && compareIsoDates(dose.expirationDate, dose.administeredOn) < 0) {
+    add('expirationDate', 'lot_expired', `This lot expired on ${dose.expirationDate}, before the dose was given. Do not use it; pick another lot.`);
+  }
+  if (dose.administeringClinicianId && ctx.administeringClinicianKnown === false) {
+    add('administeringClinicianId', 'clinician_unknown', 'The chosen clinician is not on this site’s list. Pick an active clinician.');
+  }
+  const lot = ctx.lot;
+  if (lot) {
+    if (lot.cvx !== dose.cvx) add('lotId', 'lot_vaccine_mismatch', `Lot ${lot.lotNumber} holds CVX ${lot.cvx}, not the vaccine chosen (CVX ${dose.cvx}).`);
+    if (compareIsoDates(lot.expirationDate, dose.administeredOn) < 0) {
+      add('lotId', 'lot_expired', `Lot ${lot.lotNumber} expired on ${lot.expirationDate}. Do not use it; pick another lot.`);
+    }
+    if (lot.active === false) add('lotId', 'lot_inactive', `Lot ${lot.lotNumber} has been deactivated. Pick an active lot.`);
+    if (lot.dosesOnHand !== undefined && lot.dosesOnHand <= 0) {
+      add('lotId', 'lot_empty', `Lot ${lot.lotNumber} has no doses left in inventory. Receive stock or adjust the count first.`);
+    }
+  }
+  // A date more than a year back is almost always a typo on a "given here" dose.
+  if (compareIsoDates(dose.administeredOn, addDaysIso(ctx.today, -366)) < 0) {
+    add('administeredOn', 'administered_long_ago', 'A dose given here more than a year ago should be recorded as historical.');
+  }
+}
+
+/** 105 CMR 222.100 (C): data every new dose's report must carry about the patient. */
+function checkMinimumPatientData(ctx: DoseRuleContext, issues: FieldIssue[]): void {
+  const p = ctx.patient;
+  const need = (ok: boolean, field: string, message: string) => {
+    if (!ok) issues.push({ path: `patient.${field}`, code: `patient.${field}_required_for_report`, message });
+  };
+  need(Boolean(p.address), 'address', "MIIS needs the patient's home address for every new dose. Add it to the patient's record.");
+  need(Boolean(p.genderIdentity), 'genderIdentity', 'MIIS needs gender identity for every new dose (choose "Asked, declined" if the patient declines).');
+  need(p.races.length > 0, 'races', 'MIIS needs race for every new dose (choose "Asked, declined" if the patient declines).');
+  need(Boolean(p.ethnicity), 'ethnicity', 'MIIS needs ethnicity for every new dose (choose "Asked, declined" if the patient declines).');
+  need(Boolean(p.preferredLanguage), 'preferredLanguage', "MIIS needs the patient's preferred language for every new dose.");
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { validateDose } from '../../../electron/domain/dose-rules';
+import type { DoseInput } from '../../../electron/domain/dose';
+import { aContext, aDose, TODAY } from './fixtures';
+
+function issueCodes(input: DoseInput, ctx = aContext()): string[] {
+  const r = validateDose(input, ctx);
+  return r.ok ? [] : r.issues.map((i) => i.code);
+}
+
+function firstIssue(input: DoseInput, ctx = aContext()) {
+  const r = validateDose(input, ctx);
+  if (r.ok) throw new Error('expected the dose to be refused');
+  return r.issues[0]!;
+}
+
+describe('validateDose: a new administered dose', () => {
+  it('accepts a complete dose', () => {
+    const r = validateDose(aDose(), aContext());
+    expect(r.ok).toBe(true);
+  });
+
+  it('refuses a date in the future and says what today is', () => {
+    const issue = firstIssue(aDose({ administeredOn: '2026-11-26' }));
+    expect(issue).toMatchObject({ path: 'dose.administeredOn', code: 'dose.date_in_future' });
+    expect(issue.message).toContain(TODAY);
+  });
+
+  it('refuses a date before birth, naming the date of birth', () => {
+    const issue = firstIssue(aDose({ administeredOn: '2026-05-01', vis: [{ editionDate: '2023-05-12', presentedOn: '2026-05-01' }] }));
+    expect(issue.code).toBe('dose.date_before_birth');
+    expect(issue.message).toContain('2026-06-01');
+  });
+
+  it('refuses a lot that had expired on the day given', () => {
+    expect(issueCodes(aDose({ expirationDate: '2026-11-24' }))).toContain('dose.lot_expired');
+    expect(issueCodes(aDose({ expirationDate: TODAY }))).toEqual([]);
+  });
+
+  it('refuses an expired, empty, inactive or mismatched inventory lot', () => {
+    const lot = { cvx: '08', mvx: 'SKB', lotNumber: 'AB123', expirationDate: '2026-01-01', dosesOnHand: 0, active: false };
+    expect(issueCodes(aDose({ lotId: 'l1' }), aContext({ lot }))).toEqual(
+      expect.arrayContaining(['dose.lot_expired', 'dose.lot_empty', 'dose.lot_inactive']),
+    );
+    const other = { ...lot, cvx: '03', expirationDate: '2027-01-01', dosesOnHand: 5, active: true };
+    expect(issueCodes(aDose({ lotId: 'l1' }), aContext({ lot: other }))).toEqual(['dose.lot_vaccine_mismatch']);
+  });
+
+  it.each([
+    ['cvx', { cvx: '555', ndc: undefined }, 'dose.cvx_unknown'],
+    ['mvx', { mvx: 'ZZZ' }, 'dose.mvx_unknown'],
+    ['route', { route: 'C99999' }, 'dose.route_unknown'],
+    ['site', { site: 'XX' }, 'dose.site_unknown'],
+    ['vfc', { vfcEligibility: 'V99' }, 'dose.vfc_unknown'],
+    ['funding', { fundingSource: 'ZZZ' }, 'dose.funding_unknown'],
+  ] as const)('refuses a %s code that is not in the code tables', (_name, patch, code) => {
+    expect(issueCodes(aDose(patch))).toContain(code);
+  });
+
+  it('refuses a CVX that can no longer be given (inactive product)', () => {
+    // CVX 01 (DTP) has been inactive for decades: fine as history, not as a dose given today.
+    expect(issueCodes(aDose({ cvx: '01', ndc: undefined }))).toContain('dose.cvx_not_active');
+    expect(issueCodes(aDose({ kind: 'historical', cvx: '01', ndc: undefined, historicalSource: '01', amountMl: undefined }))).not.toContain('dose.cvx_not_active');
+  });
+
+  it('refuses an NDC that belongs to another vaccine', () => {
+    expect(issueCodes(aDose({ cvx: '03', ndc: '58160-0820-52', mvx: 'MSD' }))).toContain('dose.ndc_cvx_mismatch');
+  });
+
+  it('lists every field 105 CMR 222.100 requires that is missing', () => {
+    const bare = aDose({ mvx: undefined, lotNumber: undefined, expirationDate: undefined, route: undefined, site: undefined, administeringClinicianId: undefined, vfcEligibility: undefined, amountMl: undefined, vis: [] });
+    expect(issueCodes(bare).sort()).toEqual(
+      [
+        'dose.administeringClinicianId_missing',
+        'dose.amountMl_missing',
+        'dose.expirationDate_missing',
+        'dose.lotNumber_missing',
+        'dose.mvx_missing',
+        'dose.route_missing',
+        'dose.site_missing',
+        'dose.vfcEligibility_missing',
+        'dose.vis_missing',
+      ].sort(),
+    );
+  });
+
+  it.each([0, 0.01, 5, Number.NaN])('refuses an implausible amount of %s mL on the amount field', (amountMl) => {
+    const r = validateDose(aDose({ amountMl }), aContext());
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => i.path)).toEqual(['dose.amountMl']);
+  });
+
+  it('requires the VIS to be given on or before the dose, and not before its edition', () => {
+    expect(issueCodes(aDose({ vis: [{ editionDate: '2023-05-12', presentedOn: '2026-11-26' }], administeredOn: TODAY }))).toContain('dose.vis_after_dose');
+    expect(issueCodes(aDose({ vis: [{ editionDate: '2023-05-12', presentedOn: '2023-01-01' }] }))).toContain('dose.vis_before_edition');
+  });
+
+  it("asks for the patient's demographics MIIS needs with every new dose", () => {
+    const ctx = aContext();
+    const bare = { ...ctx, patient: { ...ctx.patient, address: undefined, genderIdentity: undefined, races: [], ethnicity: undefined, preferredLanguage: undefined } };
+    const r = validateDose(aDose(), bare);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.issues.map((i) => i.path).sort()).toEqual(['patient.address', 'patient.ethnicity', 'patient.genderIdentity', 'patient.preferredLanguage', 'patient.races']);
+    }
+  });
+
+  it('reports a schema problem on the field with the dose prefix', () => {
+    const issue = firstIssue(aDose({ cvx: 'flu' }));
+    expect(issue.path).toBe('dose.cvx');
+    expect(issue.message).toMatch(/CVX codes are 1–3 digits/);
+  });
+});
+
+describe('validateDose: historical records and refusals', () => {
+  const historical = aDose({ kind: 'historical', historicalSource: '01', amountMl: undefined, mvx: undefined, lotNumber: undefined, expirationDate: undefined, route: undefined, site: undefined, administeredOn: '2026-07-01', vis: [] });
+
+  it('accepts a historical dose without lot, route or VIS', () => {
+    expect(validateDose(historical, aContext()).ok).toBe(true);
+  });
+
+  it('requires the source of a historical record', () => {
+    expect(issueCodes({ ...historical, historicalSource: undefined })).toEqual(['dose.historical_source_missing']);
+  });
+
+  it('requires a reason and the refused status for a refusal', () => {
+    const refusal = aDose({ kind: 'refusal', completionStatus: 'CP', amountMl: undefined, vis: [] });
+    expect(issueCodes(refusal).sort()).toEqual(['dose.refusal_reason_missing', 'dose.refusal_status']);
+    expect(issueCodes({ ...refusal, refusalReason: '03', completionStatus: 'RE' })).toEqual([]);
+  });
+});
