@@ -58,6 +58,12 @@ export default tseslint.config(
       'no-restricted-imports': ['error', boundaryRules.renderer],
     },
   },
+  {
+    // electron-builder loads its configuration and hooks with require().
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   { files: ['sync/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.sync] } },
   { files: ['electron/domain/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.domain] } },
 );

@@ -1,0 +1,52 @@
+// Builds better-sqlite3 for Electron's ABI in a tree of its own (build/.native/…), so the
+// copy in node_modules stays built for Node and keeps serving `npm test` and the benchmarks
+// (Actual Budget's split, ANCHORS.md §A.6 item 9). afterPack copies the result into the package.
+//
+//   npm run build:native [-- --platform linux|win32|darwin --arch x64|arm64]
+//
+// Needs Electron's headers from the internet. The result is checked: a binary built for
+// Node's ABI (what an offline "successful" rebuild produces) is refused.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assertAddonAbi } from '../hooks/native-abi.cjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+
+const electronVersion = (JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+const abi = Number(readFileSync(join(root, 'node_modules/electron/abi_version'), 'utf8').trim());
+const sqliteVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['better-sqlite3'];
+const platform = arg('platform', process.platform);
+const arch = arg('arch', process.arch);
+const tree = join(root, 'build', '.native', `electron-${electronVersion}-${platform}-${arch}`);
+
+mkdirSync(tree, { recursive: true });
+writeFileSync(
+  join(tree, 'package.json'),
+  JSON.stringify({ name: 'dosedesk-native-electron', private: true, dependencies: { 'better-sqlite3': sqliteVersion } }, null, 2),
+);
+
+// npm exports npm_config_nodedir to children; with it node-gyp would build against Node's
+// headers while @electron/rebuild still reports success (ENVIRONMENT.md §4).
+const env = { ...process.env };
+for (const key of Object.keys(env)) if (key.toLowerCase() === 'npm_config_nodedir') delete env[key];
+
+console.log(`Installing better-sqlite3 ${sqliteVersion} into ${tree} (no build yet)…`);
+execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--omit=dev'], { cwd: tree, env, stdio: 'inherit' });
+
+console.log(`Rebuilding for Electron ${electronVersion} (ABI ${abi}), ${platform}-${arch}…`);
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules/@electron/rebuild/lib/cli.js'), '--version', electronVersion, '--arch', arch, '--module-dir', tree, '--only', 'better-sqlite3', '--force'],
+  { cwd: tree, env, stdio: 'inherit' },
+);
+
+const addon = join(tree, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+assertAddonAbi(addon, abi, 'The rebuilt better-sqlite3');
+console.log(`OK: ${addon} targets Electron's ABI ${abi}.`);
