@@ -1,0 +1,136 @@
+// `dosedesk --check-config` (and `npm run check-config` for the same check under Node): tells
+// an IT script whether this machine is set up right, in three steps, and exits non-zero with
+// the first reason it is not.
+//   0  configuration, database and registry are fine (or training mode: no registry needed)
+//   2  the machine-wide configuration file is invalid
+//   3  the database is unreadable, corrupt, or from a newer DoseDesk
+//   4  the registry endpoint does not answer (network, TLS, URL)
+//   5  the registry refused the credentials, or production lacks them
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { ConfigError, defaultConfigPath, loadConfig, type MachineConfig } from '../services/config';
+import { MIGRATIONS } from '../store/migrations';
+import { createSoapTransport, massachusettsPreset, cdcStandardPreset, type ConnectionCheck } from '../../sync/transport';
+
+export const EXIT = { ok: 0, config: 2, database: 3, registry_unreachable: 4, registry_credentials: 5 } as const;
+
+export interface CheckConfigOptions {
+  configPath?: string;
+  /** The database file; absent means "not created yet", which is fine on a new machine. */
+  dbPath?: string;
+  /** Registry credentials: from the app's encrypted store inside Electron, or the environment under Node. */
+  credentials?: { username: string; password: string };
+  /** Skip the network step (e.g. imaging a machine before it is on the clinic network). */
+  skipRegistry?: boolean;
+  /** Replace the connection check (tests use the real transport against a loopback simulator). */
+  checkConnection?: (config: MachineConfig, credentials: { username: string; password: string }) => Promise<ConnectionCheck>;
+  print: (line: string) => void;
+}
+
+export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
+  const path = opts.configPath ?? defaultConfigPath();
+  let config: MachineConfig;
+  try {
+    config = loadConfig(path);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      opts.print(`FAIL configuration: ${err.message}`);
+      return EXIT.config;
+    }
+    throw err;
+  }
+  opts.print(config.found ? `ok   configuration: ${path}` : `ok   configuration: no file at ${path}; defaults apply (training mode)`);
+
+  const dbCode = checkDatabase(opts.dbPath, opts.print);
+  if (dbCode !== EXIT.ok) return dbCode;
+
+  if (config.mode !== 'production') {
+    opts.print('ok   registry: training mode; reports go to the built-in simulator and nothing reaches MIIS');
+    return EXIT.ok;
+  }
+  if (opts.skipRegistry) {
+    opts.print('skip registry: not checked (--skip-registry)');
+    return EXIT.ok;
+  }
+  if (!opts.credentials) {
+    opts.print('FAIL registry: production mode needs the MIIS web-service credentials; an administrator enters them in Settings (or pass DOSEDESK_REGISTRY_USERNAME/DOSEDESK_REGISTRY_PASSWORD to this check).');
+    return EXIT.registry_credentials;
+  }
+  const check = await (opts.checkConnection ?? defaultConnectionCheck)(config, opts.credentials);
+  if (check.ok) {
+    opts.print(`ok   registry: ${check.detail}`);
+    return EXIT.ok;
+  }
+  opts.print(`FAIL registry: ${check.reason}`);
+  return check.kind === 'auth' ? EXIT.registry_credentials : EXIT.registry_unreachable;
+}
+
+function checkDatabase(dbPath: string | undefined, print: (line: string) => void): number {
+  if (!dbPath || !existsSync(dbPath)) {
+    print(`ok   database: ${dbPath ? `${dbPath} does not exist yet; it is created on first start` : 'not checked (no path given)'}`);
+    return EXIT.ok;
+  }
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  let db: Database.Database | undefined;
+  try {
+    // Read-only: a check must never migrate, repair or create anything.
+    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    const version = Number(db.pragma('user_version', { simple: true }));
+    const quick = String(db.pragma('quick_check', { simple: true }));
+    if (quick !== 'ok') {
+      print(`FAIL database: ${dbPath} is damaged (quick_check: ${quick}). Do not delete it; restore the latest backup (see the IT guide) or contact support.`);
+      return EXIT.database;
+    }
+    if (version > latest) {
+      print(`FAIL database: ${dbPath} was written by a newer DoseDesk (schema ${version}); this version understands up to ${latest}. Install the newer version.`);
+      return EXIT.database;
+    }
+    const pending = MIGRATIONS.filter((m) => m.version > version).length;
+    print(`ok   database: ${dbPath} (schema ${version}${pending ? `, ${pending} migration(s) will run at next start after a backup` : ''})`);
+    return EXIT.ok;
+  } catch (err) {
+    print(`FAIL database: ${dbPath} cannot be opened (${(err as Error).message}). Check the file's permissions and that the disk is healthy; do not delete it.`);
+    return EXIT.database;
+  } finally {
+    db?.close();
+  }
+}
+
+async function defaultConnectionCheck(config: MachineConfig, credentials: { username: string; password: string }): Promise<ConnectionCheck> {
+  const site = {
+    url: config.fixed['registry.endpointUrl'] ?? '',
+    facilityId: config.fixed['registry.facilityId'] ?? '',
+    ...credentials,
+  };
+  const settings = config.fixed['registry.preset'] === 'cdc_standard' ? cdcStandardPreset(site) : massachusettsPreset(site);
+  return createSoapTransport(settings).checkConnection();
+}
+
+function argValue(argv: string[], flag: string): string | undefined {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/** Command-line entry: `npm run check-config -- [--config FILE] [--db FILE] [--skip-registry]`. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const username = env.DOSEDESK_REGISTRY_USERNAME;
+  const password = env.DOSEDESK_REGISTRY_PASSWORD;
+  return checkConfig({
+    configPath: argValue(argv, '--config'),
+    dbPath: argValue(argv, '--db'),
+    skipRegistry: argv.includes('--skip-registry'),
+    credentials: username && password ? { username, password } : undefined,
+    print: (line) => console.log(line),
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`FAIL check-config: ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );
+}
