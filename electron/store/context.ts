@@ -1,0 +1,38 @@
+import type { Database } from 'better-sqlite3';
+import type { AuditEntry, AuditInput } from './audit-types';
+import type { Actor } from './types';
+
+/** What every repository module shares: the connection, the clock, id makers and the audit writer. */
+export interface StoreContext {
+  db: Database;
+  now(): Date;
+  newId(): string;
+  newControlId(): string;
+  /** Minutes east of UTC on the clinic's clock at that instant (for the 72-hour deadline). */
+  utcOffsetMinutes(at: Date): number;
+  audit(entry: AuditInput): AuditEntry;
+  /**
+   * Runs a read and its audit row in one transaction committed without its own fsync: the row
+   * survives a crashed or killed app, and reaches the platter with the next change's commit.
+   * Changes always commit with synchronous=FULL.
+   */
+  readTransaction<T>(fn: () => T): T;
+}
+
+export function nowIso(ctx: Pick<StoreContext, 'now'>): string {
+  return ctx.now().toISOString();
+}
+
+/** The audit row for something an actor did; a free-text label (e.g. `system:sync`) goes in the detail. */
+export function auditAs(actor: Actor | null, action: string, entity?: string, entityId?: string, detail?: Record<string, unknown>): AuditInput {
+  const merged = actor?.label ? { ...detail, actorLabel: actor.label } : detail;
+  return { userId: actor?.userId ?? null, action, entity, entityId, detail: merged };
+}
+
+export function toBool(v: unknown): boolean {
+  return v === 1 || v === true;
+}
+
+export function optional<T>(v: T | null | undefined): T | undefined {
+  return v === null ? undefined : v;
+}

@@ -1,0 +1,8 @@
+import { initial } from './0010-initial';
+import { patientSearch } from './0020-patient-search';
+import type { Migration } from './types';
+
+export type { Migration };
+
+/** Every schema step, oldest first. Append only; never renumber or edit a shipped one. */
+export const MIGRATIONS: readonly Migration[] = [initial, patientSearch];

@@ -1,0 +1,197 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { createAudit } from './audit';
+import { createClinicianRepo } from './clinicians';
+import type { StoreContext } from './context';
+import { createDoseRepo } from './doses';
+import { StoreError, classifyError } from './errors';
+import { newControlId, newRecordId } from './ids';
+import { createLotRepo } from './lots';
+import { migrate, type StoreLogger } from './migrate';
+import { MIGRATIONS, type Migration } from './migrations';
+import { createOutboxRepo } from './outbox';
+import { createPatientRepo, type PatientImport } from './patients';
+import { createSettingsRepo } from './settings';
+import type { PatientRepo, Store } from './types';
+import { createUserRepo } from './users';
+
+export interface OpenStoreOptions {
+  now?: () => Date;
+  idFactory?: () => string;
+  /** MSH-10 maker; must return unique strings of at most 20 characters. */
+  controlIdFactory?: (now: Date) => string;
+  /** Minutes east of UTC on the clinic's clock at an instant; defaults to this machine's zone. */
+  utcOffsetMinutes?: (at: Date) => number;
+  logger?: StoreLogger;
+  /** How long a write waits for another connection's lock before failing as `busy`. */
+  busyTimeoutMs?: number;
+  /** Tests only: a different migration list. */
+  migrations?: readonly Migration[];
+  /** Tests only: stands in for `process.platform` (fullfsync is a macOS setting). */
+  platform?: NodeJS.Platform;
+}
+
+/** The store as this module builds it: the contract plus the bulk patient import. */
+export interface LocalStore extends Store {
+  readonly patients: PatientRepo & PatientImport;
+  /** The settings read back after the first write at open (for the IT diagnostics screen). */
+  readonly durability: DurabilityReport;
+  /** Reads the settings back now; throws a `durability` StoreError if they are not as required. */
+  checkDurability(): DurabilityReport;
+}
+
+export interface DurabilityReport {
+  journalMode: string;
+  /** 2 = FULL. */
+  synchronous: number;
+  foreignKeys: boolean;
+  fullfsync: boolean;
+  sqliteVersion: string;
+}
+
+const SYNCHRONOUS_FULL = 2;
+
+/** Wraps every method so callers see a classified StoreError, never a raw SqliteError. */
+function guarded<T extends object>(repo: T, what: string): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(repo) as [string, unknown][]) {
+    if (typeof value !== 'function') {
+      out[key] = value;
+      continue;
+    }
+    const fn = value as (...args: unknown[]) => unknown;
+    out[key] = (...args: unknown[]) => {
+      try {
+        return fn(...args);
+      } catch (err) {
+        throw classifyError(err, what);
+      }
+    };
+  }
+  return out as T;
+}
+
+function configure(db: Database.Database, platform: NodeJS.Platform, busyTimeoutMs: number): void {
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal') {
+    throw new StoreError('durability', `The database could not be put in write-ahead-log mode (it reports "${String(mode)}"). DoseDesk will not record doses without it. Ask IT to move the data folder to a local disk.`);
+  }
+  // better-sqlite3 builds SQLite with WAL defaulting to NORMAL (no fsync per commit); a saved
+  // dose must survive a power cut, so FULL is set explicitly and checked after the first write.
+  db.pragma('synchronous = FULL');
+  if (platform === 'darwin') {
+    // macOS fsync does not flush the drive's cache; F_FULLFSYNC does.
+    db.pragma('fullfsync = ON');
+    db.pragma('checkpoint_fullfsync = ON');
+  }
+  db.pragma('foreign_keys = ON');
+  // 64 MiB of page cache (SQLite's default is 2 MiB): the name and id indexes of a
+  // million-patient file must stay in memory for search while typing.
+  db.pragma('cache_size = -65536');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+}
+
+/** Reads the settings back (call after a write: before one, WAL may report FULL yet act as NORMAL). */
+export function verifyDurability(db: Database.Database, platform: NodeJS.Platform): DurabilityReport {
+  const report: DurabilityReport = {
+    journalMode: String(db.pragma('journal_mode', { simple: true })),
+    synchronous: Number(db.pragma('synchronous', { simple: true })),
+    foreignKeys: db.pragma('foreign_keys', { simple: true }) === 1,
+    fullfsync: db.pragma('fullfsync', { simple: true }) === 1,
+    sqliteVersion: String((db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v),
+  };
+  const problems: string[] = [];
+  if (report.synchronous !== SYNCHRONOUS_FULL) problems.push(`synchronous is ${report.synchronous}, not FULL (2)`);
+  if (report.journalMode !== 'wal') problems.push(`journal_mode is ${report.journalMode}, not wal`);
+  if (!report.foreignKeys) problems.push('foreign keys are off');
+  if (platform === 'darwin' && !report.fullfsync) problems.push('fullfsync is off');
+  if (problems.length) {
+    throw new StoreError('durability', `DoseDesk could not confirm safe saving for its database (${problems.join('; ')}), so it will not record doses. Ask IT to check the data folder.`);
+  }
+  return report;
+}
+
+function quickCheck(db: Database.Database): void {
+  const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
+  const first = rows[0]?.quick_check;
+  if (rows.length !== 1 || first !== 'ok') {
+    throw new StoreError(
+      'corrupt',
+      `The DoseDesk database file is damaged (${rows.map((r) => r.quick_check).join('; ')}). DoseDesk stopped before writing anything. Do not delete the file: close DoseDesk and call IT to restore the latest backup.`,
+      { code: 'SQLITE_CORRUPT' },
+    );
+  }
+}
+
+/**
+ * Opens (or creates) the store at `path`, refusing to run unless the file is healthy, its
+ * schema is one this version understands, and every commit will be fsynced.
+ */
+export function openStore(path: string, options: OpenStoreOptions = {}): LocalStore {
+  const now = options.now ?? (() => new Date());
+  const platform = options.platform ?? process.platform;
+  if (!existsSync(dirname(path))) {
+    throw new StoreError('io', `The DoseDesk data folder ${dirname(path)} does not exist (a network drive not connected, or a removed disk?). Ask IT to restore it; DoseDesk will not start with an empty database in its place.`);
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw classifyError(err, `opening the database at ${path}`);
+  }
+  try {
+    configure(db, platform, options.busyTimeoutMs ?? 5000);
+    quickCheck(db);
+    const outcome = migrate(db, path, options.migrations ?? MIGRATIONS, options.logger);
+
+    const audit = createAudit(db, now);
+    const makeControlId = options.controlIdFactory ?? newControlId;
+    const ctx: StoreContext = {
+      db,
+      now,
+      newId: options.idFactory ?? (() => newRecordId(now())),
+      newControlId: () => makeControlId(now()),
+      utcOffsetMinutes: options.utcOffsetMinutes ?? ((at) => -at.getTimezoneOffset()),
+      audit: audit.append,
+      readTransaction(fn) {
+        // Search while typing writes one audit row per keystroke pause; an fsync for each would
+        // cost more than the search itself.
+        db.pragma('synchronous = NORMAL');
+        try {
+          return db.transaction(fn)();
+        } finally {
+          db.pragma('synchronous = FULL');
+        }
+      },
+    };
+    // The first write of this connection; the durability settings are only trustworthy after one.
+    audit.repo.append({ userId: null, action: 'store.open', detail: { schemaVersion: outcome.to, migratedFrom: outcome.from === outcome.to ? undefined : outcome.from } });
+    const durability = verifyDurability(db, platform);
+
+    const lots = createLotRepo(ctx);
+    const outbox = createOutboxRepo(ctx);
+    const store: LocalStore = {
+      path,
+      schemaVersion: outcome.to,
+      durability,
+      patients: guarded(createPatientRepo(ctx), 'working with patient records'),
+      doses: guarded(createDoseRepo(ctx, lots, outbox), 'saving or reading doses'),
+      lots: guarded(lots, 'working with the lot inventory'),
+      clinicians: guarded(createClinicianRepo(ctx), 'working with clinicians'),
+      users: guarded(createUserRepo(ctx), 'working with user accounts'),
+      outbox: guarded(outbox, 'updating the reporting queue'),
+      audit: guarded(audit.repo, 'working with the audit trail'),
+      settings: guarded(createSettingsRepo(ctx), 'working with settings'),
+      checkDurability: () => verifyDurability(db, platform),
+      close() {
+        if (db.open) db.close();
+      },
+    };
+    options.logger?.info('store: opened', { path, schemaVersion: outcome.to });
+    return store;
+  } catch (err) {
+    db.close();
+    throw classifyError(err, `opening the database at ${path}`);
+  }
+}

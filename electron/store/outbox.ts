@@ -1,0 +1,211 @@
+import { auditAs, nowIso, optional, type StoreContext } from './context';
+import { notFound } from './errors';
+import { FINAL_OUTBOX_STATES, type OutboxEntry, type OutboxRepo, type OutboxState, type RegistryMessage } from './types';
+
+// The outbox is the promise that a saved dose reaches MIIS. Order rules for claiming:
+// - one patient's messages go one at a time, in seq order: an entry waits while an earlier
+//   entry of the same patient is pending or sending;
+// - an update or delete waits while an earlier entry of the same dose is rejected (the
+//   registry does not have the record yet; fixing the dose resubmits the add);
+// - a rejected entry of one dose does not hold back the patient's other doses (each has its
+//   own 72-hour legal clock) nor anyone else's.
+
+interface OutboxRow {
+  seq: number;
+  dose_id: string;
+  patient_id: string;
+  action: 'A' | 'U' | 'D';
+  state: OutboxState;
+  message_control_id: string;
+  message_text: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  ack_code: string | null;
+  ack_text: string | null;
+  registry_messages: string;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  deadline_at: string | null;
+}
+
+export function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    seq: row.seq,
+    doseId: row.dose_id,
+    patientId: row.patient_id,
+    action: row.action,
+    state: row.state,
+    messageControlId: row.message_control_id,
+    messageText: optional(row.message_text),
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: optional(row.last_error),
+    ackCode: optional(row.ack_code),
+    ackText: optional(row.ack_text),
+    registryMessages: JSON.parse(row.registry_messages) as RegistryMessage[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    completedAt: optional(row.completed_at),
+    deadlineAt: optional(row.deadline_at),
+  };
+}
+
+const FINAL_SQL = FINAL_OUTBOX_STATES.map((s) => `'${s}'`).join(',');
+const SYNC_ACTOR = { userId: 'system', label: 'system:sync' };
+
+export interface OutboxInternals {
+  /** Queues an entry inside the caller's transaction. */
+  enqueue(e: { doseId: string; patientId: string; action: 'A' | 'U' | 'D'; deadlineAt?: string }): OutboxEntry;
+  forDose(doseId: string): OutboxEntry[];
+  /** Moves an entry to `cancelled` or `superseded` (from pending or rejected only). */
+  close(seq: number, state: 'cancelled' | 'superseded'): void;
+}
+
+export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternals {
+  const { db } = ctx;
+  const get = db.prepare('SELECT * FROM outbox WHERE seq = ?');
+  const byControlId = db.prepare('SELECT * FROM outbox WHERE message_control_id = ?');
+  const forDose = db.prepare('SELECT * FROM outbox WHERE dose_id = ? ORDER BY seq');
+  const insert = db.prepare(
+    `INSERT INTO outbox (dose_id, patient_id, action, state, message_control_id, attempts, next_attempt_at, registry_messages, created_at, updated_at, deadline_at)
+     VALUES (@dose_id, @patient_id, @action, 'pending', @control_id, 0, @at, '[]', @at, @at, @deadline_at)`,
+  );
+  const due = db.prepare(
+    `SELECT o.seq FROM outbox o
+     WHERE o.state = 'pending'
+       AND (o.next_attempt_at <= @now OR o.next_attempt_at > @cap)
+       AND NOT EXISTS (SELECT 1 FROM outbox p
+                       WHERE p.patient_id = o.patient_id AND p.seq < o.seq AND p.state IN ('pending','sending'))
+       AND NOT EXISTS (SELECT 1 FROM outbox d
+                       WHERE d.dose_id = o.dose_id AND d.seq < o.seq AND d.state = 'rejected')
+     ORDER BY o.seq LIMIT @limit`,
+  );
+  const claim = db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = @at WHERE seq = @seq AND state = 'pending'");
+  const setMessage = db.prepare('UPDATE outbox SET message_text = @text, updated_at = @at WHERE seq = @seq AND message_text IS NULL');
+  const finish = db.prepare(
+    `UPDATE outbox SET state = @state, ack_code = @code, ack_text = @text, registry_messages = @messages, updated_at = @at,
+       completed_at = CASE WHEN @final = 1 THEN @at ELSE completed_at END, last_error = NULL
+     WHERE seq = @seq`,
+  );
+  const retry = db.prepare(
+    "UPDATE outbox SET state = 'pending', next_attempt_at = @next, last_error = @error, updated_at = @at WHERE seq = @seq AND state = 'sending'",
+  );
+  const recover = db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = @at, updated_at = @at WHERE state = 'sending'");
+  const close = db.prepare(`UPDATE outbox SET state = @state, updated_at = @at, completed_at = @at WHERE seq = @seq AND state IN ('pending','rejected')`);
+  const counts = db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state');
+  const lastAccepted = db.prepare("SELECT max(completed_at) AS at FROM outbox WHERE state IN ('accepted','warning')");
+  const nextDeadline = db.prepare("SELECT min(deadline_at) AS at FROM outbox WHERE state IN ('pending','sending','rejected')");
+  const workQueue = db.prepare("SELECT * FROM outbox WHERE state IN ('rejected','warning') ORDER BY updated_at DESC, seq DESC LIMIT ?");
+  const hasUnsent = db.prepare(`SELECT 1 FROM outbox WHERE state NOT IN (${FINAL_SQL}) LIMIT 1`);
+  const nextDue = db.prepare("SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending'");
+
+  function load(seq: number): OutboxRow {
+    const row = get.get(seq) as OutboxRow | undefined;
+    if (!row) throw notFound('Outbox entry', String(seq));
+    return row;
+  }
+
+  function record(seq: number, state: 'accepted' | 'warning' | 'rejected', ack: { code: string; text: string; messages: RegistryMessage[] }): void {
+    db.transaction(() => {
+      const row = load(seq);
+      // A replayed or late ACK for an entry already settled changes nothing.
+      if (row.state !== 'pending' && row.state !== 'sending') return;
+      const at = nowIso(ctx);
+      finish.run({ seq, state, code: ack.code, text: ack.text, messages: JSON.stringify(ack.messages), at, final: state === 'rejected' ? 0 : 1 });
+      ctx.audit(auditAs(SYNC_ACTOR, `outbox.${state}`, 'dose', row.dose_id, { seq, action: row.action, ackCode: ack.code }));
+    })();
+  }
+
+  return {
+    claimDue(now, limit, maxBackoffMs) {
+      return db.transaction(() => {
+        const at = now.toISOString();
+        const cap = new Date(now.getTime() + Math.max(0, maxBackoffMs)).toISOString();
+        const seqs = (due.all({ now: at, cap, limit: Math.max(0, Math.trunc(limit)) }) as { seq: number }[]).map((r) => r.seq);
+        for (const seq of seqs) claim.run({ seq, at: nowIso(ctx) });
+        return seqs.map((seq) => toEntry(load(seq)));
+      })();
+    },
+    setMessage(seq, text) {
+      return db.transaction(() => {
+        load(seq);
+        setMessage.run({ seq, text, at: nowIso(ctx) });
+        return toEntry(load(seq));
+      })();
+    },
+    markAccepted(seq, ack) {
+      record(seq, ack.warning ? 'warning' : 'accepted', ack);
+    },
+    markRejected(seq, ack) {
+      record(seq, 'rejected', ack);
+    },
+    markRetry(seq, nextAttemptAt, error) {
+      db.transaction(() => {
+        load(seq);
+        retry.run({ seq, next: nextAttemptAt.toISOString(), error, at: nowIso(ctx) });
+      })();
+    },
+    recoverInFlight(now) {
+      return recover.run({ at: now.toISOString() }).changes;
+    },
+    get(seq) {
+      const row = get.get(seq) as OutboxRow | undefined;
+      return row ? toEntry(row) : undefined;
+    },
+    byControlId(id) {
+      const row = byControlId.get(id) as OutboxRow | undefined;
+      return row ? toEntry(row) : undefined;
+    },
+    stats() {
+      const by = new Map((counts.all() as { state: OutboxState; n: number }[]).map((r) => [r.state, r.n]));
+      const accepted = (lastAccepted.get() as { at: string | null }).at;
+      const deadline = (nextDeadline.get() as { at: string | null }).at;
+      return {
+        pending: by.get('pending') ?? 0,
+        sending: by.get('sending') ?? 0,
+        accepted: by.get('accepted') ?? 0,
+        warning: by.get('warning') ?? 0,
+        rejected: by.get('rejected') ?? 0,
+        lastAcceptedAt: optional(accepted),
+        nextDeadlineAt: optional(deadline),
+      };
+    },
+    workQueue(limit = 100) {
+      return (workQueue.all(Math.min(Math.max(Math.trunc(limit), 1), 1000)) as OutboxRow[]).map(toEntry);
+    },
+    hasUnsent() {
+      return hasUnsent.get() !== undefined;
+    },
+    nextDueAt() {
+      return optional((nextDue.get() as { at: string | null }).at);
+    },
+    enqueue(e) {
+      const at = nowIso(ctx);
+      const messageControlId = ctx.newControlId();
+      const info = insert.run({ dose_id: e.doseId, patient_id: e.patientId, action: e.action, control_id: messageControlId, at, deadline_at: e.deadlineAt ?? null });
+      const entry: OutboxEntry = {
+        seq: Number(info.lastInsertRowid),
+        doseId: e.doseId,
+        patientId: e.patientId,
+        action: e.action,
+        state: 'pending',
+        messageControlId,
+        attempts: 0,
+        nextAttemptAt: at,
+        registryMessages: [],
+        createdAt: at,
+        updatedAt: at,
+      };
+      if (e.deadlineAt) entry.deadlineAt = e.deadlineAt;
+      return entry;
+    },
+    forDose(doseId) {
+      return (forDose.all(doseId) as OutboxRow[]).map(toEntry);
+    },
+    close(seq, state) {
+      close.run({ seq, state, at: nowIso(ctx) });
+    },
+  };
+}

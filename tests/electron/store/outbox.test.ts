@@ -1,0 +1,138 @@
+import { NURSE, TODAY, patientInput, seed, testStore } from './helpers';
+
+describe('outbox', () => {
+  let t: ReturnType<typeof testStore>;
+  let s: ReturnType<typeof seed>;
+  beforeEach(() => {
+    t = testStore();
+    s = seed(t.store, { lot: { dosesOnHand: 100 } });
+  });
+  afterEach(() => t.done());
+
+  const MAX_BACKOFF = 15 * 60_000;
+  const ok = { code: 'AA', text: 'ok', messages: [], warning: false };
+  const bad = { code: 'AE', text: 'rejected', messages: [{ severity: 'error' as const, text: 'Invalid lot' }] };
+  const otherPatient = () => t.store.patients.create(patientInput({ mrn: 'MRN-2', lastName: 'Other' }), NURSE);
+
+  it('claims in seq order, one open entry per patient, counting attempts', () => {
+    const p2 = otherPatient();
+    const a1 = t.store.doses.record(s.dose(), NURSE, TODAY).outbox;
+    const a2 = t.store.doses.record(s.dose({ cvx: '08' }), NURSE, TODAY).outbox;
+    const b1 = t.store.doses.record(s.dose({ patientId: p2.id }), NURSE, TODAY).outbox;
+
+    const first = t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    expect(first.map((e) => e.seq)).toEqual([a1.seq, b1.seq]);
+    expect(first.every((e) => e.state === 'sending' && e.attempts === 1)).toBe(true);
+    // Nothing more while both patients have a message in flight.
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF)).toEqual([]);
+
+    t.store.outbox.markAccepted(a1.seq, ok);
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.seq)).toEqual([a2.seq]);
+  });
+
+  it('respects the limit', () => {
+    for (let i = 0; i < 3; i++) t.store.doses.record(s.dose({ patientId: t.store.patients.create(patientInput({ mrn: `L-${i}` }), NURSE).id }), NURSE, TODAY);
+    expect(t.store.outbox.claimDue(t.clock.now(), 2, MAX_BACKOFF)).toHaveLength(2);
+  });
+
+  it("a rejected add blocks neither another patient nor the same patient's other doses", () => {
+    const p2 = otherPatient();
+    const { outbox: a1 } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    const [c1] = t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markRejected(c1!.seq, bad);
+    expect(t.store.outbox.get(a1.seq)).toMatchObject({ state: 'rejected', ackCode: 'AE', registryMessages: bad.messages });
+
+    const b1 = t.store.doses.record(s.dose({ patientId: p2.id }), NURSE, TODAY).outbox;
+    const a2 = t.store.doses.record(s.dose(), NURSE, TODAY).outbox;
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.seq)).toEqual([b1.seq, a2.seq]);
+
+    expect(t.store.outbox.workQueue().map((e) => e.seq)).toEqual([a1.seq]);
+    expect(t.store.outbox.stats()).toMatchObject({ rejected: 1, sending: 2 });
+    expect(t.store.outbox.hasUnsent()).toBe(true);
+  });
+
+  it('a rejected update is superseded by the next edit, whose update then goes out', () => {
+    const { dose, outbox: add } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markAccepted(add.seq, ok);
+    const u1 = t.store.doses.edit(dose.id, s.dose({ site: 'RD' }), 1, NURSE, TODAY).outbox;
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markRejected(u1.seq, bad);
+    const u2 = t.store.doses.edit(dose.id, s.dose({ site: 'LA' }), 2, NURSE, TODAY).outbox;
+    expect(u2.action).toBe('U');
+    expect(t.store.outbox.get(u1.seq)?.state).toBe('superseded');
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.seq)).toEqual([u2.seq]);
+  });
+
+  it('a delete after a rejected update cancels the rejection so the delete is not held back', () => {
+    const { dose, outbox: add } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markAccepted(add.seq, ok);
+    const u1 = t.store.doses.edit(dose.id, s.dose({ site: 'RD' }), 1, NURSE, TODAY).outbox;
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markRejected(u1.seq, bad);
+    const del = t.store.doses.remove(dose.id, 'wrong patient', NURSE).outbox;
+    expect(del?.action).toBe('D');
+    expect(t.store.outbox.get(u1.seq)?.state).toBe('cancelled');
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.action)).toEqual(['D']);
+  });
+
+  it('an update or delete waits while its own add is pending or in flight', () => {
+    const { dose, outbox: add } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    const [claimed] = t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markRetry(claimed!.seq, new Date(t.clock.now().getTime() + 60_000), 'HTTP 503');
+    const upd = t.store.doses.edit(dose.id, s.dose({ site: 'RD' }), 1, NURSE, TODAY).outbox;
+    expect(upd.action).toBe('U');
+    // The add is backing off: neither it nor the update may go yet.
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF)).toEqual([]);
+    t.clock.advance(60_000);
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => [e.seq, e.attempts])).toEqual([[add.seq, 2]]);
+    t.store.outbox.markAccepted(add.seq, ok);
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.action)).toEqual(['U']);
+  });
+
+  it('counts a next attempt further ahead than the backoff cap as due (clock set back)', () => {
+    t.store.doses.record(s.dose(), NURSE, TODAY);
+    const [c] = t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markRetry(c!.seq, new Date(t.clock.now().getTime() + 3 * 86_400_000), 'timeout');
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF)).toHaveLength(1);
+  });
+
+  it('keeps the first message text, records retries, and recovers entries a crash left in sending', () => {
+    const { outbox } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    expect(t.store.outbox.setMessage(outbox.seq, 'MSH|first').messageText).toBe('MSH|first');
+    expect(t.store.outbox.setMessage(outbox.seq, 'MSH|second').messageText).toBe('MSH|first');
+    expect(t.store.outbox.recoverInFlight(t.clock.now())).toBe(1);
+    const back = t.store.outbox.get(outbox.seq);
+    expect(back).toMatchObject({ state: 'pending', attempts: 1, messageText: 'MSH|first', messageControlId: outbox.messageControlId });
+    expect(t.store.outbox.nextDueAt()).toBe(t.clock.now().toISOString());
+    expect(t.store.outbox.byControlId(outbox.messageControlId)?.seq).toBe(outbox.seq);
+  });
+
+  it('ignores a replayed ACK for an entry already settled', () => {
+    const { outbox } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markAccepted(outbox.seq, ok);
+    const settled = t.store.outbox.get(outbox.seq);
+    t.clock.advance(1000);
+    t.store.outbox.markRejected(outbox.seq, bad);
+    t.store.outbox.markAccepted(outbox.seq, { ...ok, warning: true });
+    expect(t.store.outbox.get(outbox.seq)).toEqual(settled);
+    expect(t.store.audit.list({ entityId: outbox.doseId }).filter((a) => a.action.startsWith('outbox.'))).toHaveLength(1);
+  });
+
+  it('reports stats: counts, last acceptance and the earliest open deadline', () => {
+    const first = t.store.doses.record(s.dose({ administeredTime: '09:00' }), NURSE, TODAY).outbox;
+    t.store.doses.record(s.dose({ administeredTime: '11:00' }), NURSE, TODAY);
+    expect(t.store.outbox.stats()).toMatchObject({ pending: 2, nextDeadlineAt: '2026-11-28T14:00:00.000Z' });
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markAccepted(first.seq, ok);
+    expect(t.store.outbox.stats()).toMatchObject({ pending: 1, accepted: 1, lastAcceptedAt: t.clock.now().toISOString(), nextDeadlineAt: '2026-11-28T16:00:00.000Z' });
+  });
+
+  it('refuses an unknown seq as not_found', () => {
+    expect(() => t.store.outbox.markAccepted(12345, ok)).toThrow(expect.objectContaining({ kind: 'not_found' }));
+    expect(t.store.outbox.get(12345)).toBeUndefined();
+  });
+});
