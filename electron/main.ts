@@ -1,0 +1,140 @@
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { join } from 'node:path';
+import type { SessionEvent } from './api';
+import { EVENT_CHANNELS } from './api/channels';
+import { registerIpc, windowSessionId } from './ipc';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol/app-protocol';
+import { respondWithSecurityHeaders } from './security/csp';
+import { isAllowedRequest, isSafeExternalUrl } from './security/requests';
+import { APP_ENTRY_URL, createMainWindow, denyAllPermissions, hardenWebContents, type WebContentsLike } from './security/window';
+import type { AppServices } from './services/app-services';
+import { ConfigError, loadConfig } from './services/config';
+import { startApp, type StartedApp } from './services/start';
+
+// The only module that imports electron. It wires the app's lifecycle to plain modules:
+// configuration, the store, the services and their handler table, the app:// protocol, the
+// window and its security settings, reporting (training simulator or MIIS), and quitting
+// only once no save is in flight.
+
+// Must happen before `ready`: app:// behaves like a secure, standard origin.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+const IDLE_CHECK_MS = 15_000;
+let started: StartedApp | undefined;
+let mainWindow: BrowserWindow | undefined;
+let shuttingDown = false;
+let shutDown = false;
+
+function fatal(title: string, message: string): void {
+  dialog.showErrorBox(title, message);
+  app.exit(1);
+}
+
+function openWindow(svc: AppServices): BrowserWindow {
+  const win = createMainWindow(BrowserWindow, join(__dirname, 'preload.cjs'), { isPackaged: app.isPackaged });
+  const sessionId = windowSessionId({ sender: win.webContents });
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    svc.auth.endSession(sessionId);
+    if (mainWindow === win) mainWindow = undefined;
+  });
+  void win.loadURL(APP_ENTRY_URL);
+  return win;
+}
+
+function broadcast(channel: string, event: unknown): void {
+  for (const win of BrowserWindow.getAllWindows()) {
+    if (!win.isDestroyed()) win.webContents.send(channel, event);
+  }
+}
+
+function sendSessionEvent(sessionId: string, event: SessionEvent): void {
+  for (const win of BrowserWindow.getAllWindows()) {
+    if (!win.isDestroyed() && windowSessionId({ sender: win.webContents }) === sessionId) win.webContents.send(EVENT_CHANNELS.session, event);
+  }
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) return fatal('DoseDesk configuration problem', `IT needs to fix the DoseDesk configuration file:\n\n${err.message}`);
+    throw err;
+  }
+
+  try {
+    started = await startApp({
+      dbPath: join(app.getPath('userData'), 'dosedesk.sqlite3'),
+      config,
+      safeStorage,
+      info: { name: app.getName(), version: app.getVersion(), platform: process.platform },
+    });
+  } catch (err) {
+    return fatal('DoseDesk cannot start', (err as Error).message);
+  }
+  const svc = started.services;
+  svc.sync.onStatus((event) => broadcast(EVENT_CHANNELS.sync, event));
+
+  registerIpc(ipcMain, started.table, {
+    onUntrusted: (method, url) => console.warn(`[dosedesk] refused ${method} from ${url ?? 'an unknown frame'}`),
+  });
+
+  const rendererDir = join(__dirname, '..', 'dist-renderer');
+  protocol.handle('app', createAppProtocolHandler(rendererDir));
+
+  const ses = session.defaultSession;
+  denyAllPermissions(ses, (permission) => console.warn(`[dosedesk] denied permission ${permission}`));
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url) }));
+  ses.webRequest.onHeadersReceived((details, callback) => respondWithSecurityHeaders(details, callback));
+
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents as unknown as WebContentsLike, (url) => {
+      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+    });
+  });
+
+  mainWindow = openWindow(svc);
+
+  const idleTimer = setInterval(() => {
+    for (const sessionId of svc.auth.lockIdleSessions()) sendSessionEvent(sessionId, { type: 'locked', at: new Date().toISOString() });
+  }, IDLE_CHECK_MS);
+  idleTimer.unref();
+
+  app.on('window-all-closed', () => app.quit());
+}
+
+// One DoseDesk per user session: a second start focuses the first window instead of opening
+// a second writer on the same database.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  // Quit waits for saves in flight, then stops reporting and closes the store cleanly.
+  app.on('before-quit', (event) => {
+    if (shutDown || !started) return;
+    event.preventDefault();
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const running = started;
+    void (async () => {
+      try {
+        await running.stop();
+      } catch (err) {
+        console.error('[dosedesk] error while shutting down:', err);
+      } finally {
+        shutDown = true;
+        app.quit();
+      }
+    })();
+  });
+
+  start().catch((err: unknown) => fatal('DoseDesk could not start', err instanceof Error ? err.message : String(err)));
+}

@@ -1,0 +1,69 @@
+import type { ConnectionCheckResult, SettingsValues } from '../api';
+import type { ConnectionCheck } from '../../sync/transport/types';
+import { EndpointSettingsError, cdcStandardPreset, massachusettsPreset, type EndpointSettings } from '../../sync/transport/settings';
+import type { RegistryCredentials } from './credentials';
+import { ApiFailure } from './errors';
+
+// The production registry connection: its settings come from the effective settings (IT's file
+// or the administrator) plus the credentials kept with safeStorage. Checking it never reports a
+// dose: `connectivityTest` where the endpoint supports it, otherwise the transport's harmless probe.
+
+export type CheckConnection = (endpoint: EndpointSettings) => Promise<ConnectionCheck>;
+
+export function productionEndpoint(values: SettingsValues, credentials: RegistryCredentials | undefined): EndpointSettings {
+  const missing: string[] = [];
+  if (!values['registry.endpointUrl']) missing.push('the registry address (registry.endpointUrl)');
+  if (!values['registry.vaccinePin'] && !values['registry.facilityId']) missing.push('the MIIS Vaccine PIN (registry.vaccinePin)');
+  if (!credentials) missing.push('the MIIS web-service user name and password');
+  if (missing.length || !credentials) {
+    throw new ApiFailure('conflict', `Production reporting needs ${missing.join(', ')}. Enter them in Settings, or ask IT to set them in the machine configuration.`, {
+      code: 'registry.not_configured',
+    });
+  }
+  const site = {
+    url: values['registry.endpointUrl'],
+    // MIIS identifies the site by its Vaccine PIN in facilityID (DOMAIN.md §3.2).
+    facilityId: values['registry.vaccinePin'] || values['registry.facilityId'],
+    username: credentials.username,
+    password: credentials.password,
+  };
+  try {
+    return values['registry.preset'] === 'massachusetts' ? massachusettsPreset(site) : cdcStandardPreset(site);
+  } catch (err) {
+    if (err instanceof EndpointSettingsError) {
+      throw new ApiFailure('validation', err.message, {
+        code: 'registry.endpoint_invalid',
+        issues: err.problems.map((message) => ({ path: 'settings.registry.endpointUrl', message, code: 'registry.endpoint_invalid' })),
+      });
+    }
+    throw err;
+  }
+}
+
+export async function runConnectionCheck(check: CheckConnection, endpoint: EndpointSettings, now: () => Date): Promise<ConnectionCheckResult> {
+  const method = endpoint.connectivityTestSupported ? 'connectivityTest' : 'probe';
+  const host = safeHost(endpoint.url);
+  let result: ConnectionCheck;
+  try {
+    result = await check(endpoint);
+  } catch (err) {
+    result = { ok: false, kind: 'retry', code: 'network', reason: `The check could not run: ${(err as Error).message}` };
+  }
+  const out: ConnectionCheckResult = {
+    ok: result.ok,
+    method,
+    endpoint: host,
+    detail: result.ok ? result.detail : result.reason,
+    checkedAt: now().toISOString(),
+  };
+  if (!result.ok) out.code = result.code;
+  return out;
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
