@@ -1,0 +1,221 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AppInfo, AuthStatus } from '../../../electron/api';
+import type { Patient } from '../../../electron/domain/patient';
+import { getLocale, initialLocale, LOCALES, setLocale, t, type Locale } from '../../i18n';
+import { api, onSessionProblem, run } from '../api';
+import { FirstRunScreen, SignInScreen, UnlockScreen } from '../auth/AuthScreens';
+import { LotsScreen } from '../lots/LotsScreen';
+import { PatientChart, type DoseMode } from '../patients/PatientChart';
+import { PatientForm } from '../patients/PatientForm';
+import { PatientSearch } from '../patients/PatientSearch';
+import { SettingsScreen } from '../settings/SettingsScreen';
+import { SyncBar } from '../sync/SyncBar';
+import { SyncProvider } from '../sync/SyncContext';
+import { WorkQueue } from '../sync/WorkQueue';
+import { Notice } from '../ui/Notice';
+import { CodeListsProvider } from './CodeLists';
+
+// The app shell: which screen (first run, sign in, unlock, or the clinic workspace), the
+// training banner, the always-visible sync bar, navigation and the global shortcuts.
+
+export type View =
+  | { name: 'search' }
+  | { name: 'register' }
+  | { name: 'chart'; patientId: string; dose?: DoseMode }
+  | { name: 'editPatient'; patient: Patient }
+  | { name: 'workQueue' }
+  | { name: 'lots' }
+  | { name: 'settings' };
+
+const TOUCH_EVERY_MS = 60_000;
+const LOCALE_KEY = 'dosedesk.locale';
+
+export function App() {
+  const [info, setInfo] = useState<AppInfo>();
+  const [status, setStatus] = useState<AuthStatus>();
+  const [failure, setFailure] = useState<string>();
+  const [, setLocaleTick] = useState(getLocale());
+
+  const reload = useCallback(async () => {
+    const r = await run(api().auth.status({}));
+    if (r.ok) setStatus(r.value);
+    else setFailure(r.error.message);
+  }, []);
+
+  useEffect(() => {
+    void run(api().app.info({})).then((r) => r.ok && setInfo(r.value));
+    void reload();
+    const offSession = api().onSessionChange(() => void reload());
+    const offProblem = onSessionProblem(() => void reload());
+    return () => {
+      offSession();
+      offProblem();
+    };
+  }, [reload]);
+
+  function changeLocale(locale: Locale) {
+    setLocale(locale);
+    try {
+      localStorage.setItem(LOCALE_KEY, locale);
+    } catch {
+      // storage unavailable: the choice lasts for this session only
+    }
+    setLocaleTick(locale);
+  }
+
+  const training = (status?.mode ?? info?.mode) === 'training';
+  let body;
+  if (failure && !status) body = <Notice tone="error">{t('app.unexpected', { message: failure })}</Notice>;
+  else if (!status) body = <p>{t('app.loading')}</p>;
+  else if (status.state === 'needs_first_admin') body = <FirstRunScreen onDone={setStatus} />;
+  else if (status.state === 'signed_out') body = <SignInScreen onDone={setStatus} />;
+  else if (status.state === 'locked') body = <UnlockScreen status={status} onDone={setStatus} />;
+  else body = <Workspace status={status} onStatus={setStatus} locale={getLocale()} onLocale={changeLocale} />;
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      {training ? (
+        <div className="training-banner" role="note" data-testid="training-banner">
+          {info?.trainingBanner ?? t('app.training')}
+        </div>
+      ) : null}
+      {body}
+    </div>
+  );
+}
+
+function Workspace({
+  status,
+  onStatus,
+  locale,
+  onLocale,
+}: {
+  status: AuthStatus;
+  onStatus: (s: AuthStatus) => void;
+  locale: Locale;
+  onLocale: (l: Locale) => void;
+}) {
+  const [view, setView] = useState<View>({ name: 'search' });
+  const searchRef = useRef<HTMLInputElement>(null);
+  const lastTouch = useRef(0);
+  const user = status.user;
+  const isAdmin = user?.role === 'administrator';
+
+  const goSearch = useCallback(() => {
+    setView({ name: 'search' });
+    setTimeout(() => {
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    }, 0);
+  }, []);
+
+  // `/` (outside a text field) or Ctrl+K: find a patient. Any activity pushes auto-lock back.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      const typing = target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA');
+      if ((e.key === 'k' && (e.ctrlKey || e.metaKey)) || (e.key === '/' && !typing)) {
+        e.preventDefault();
+        goSearch();
+      }
+    };
+    const onActivity = () => {
+      const now = Date.now();
+      if (now - lastTouch.current < TOUCH_EVERY_MS) return;
+      lastTouch.current = now;
+      void run(api().auth.touch({}));
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('keydown', onActivity, { passive: true });
+    document.addEventListener('pointerdown', onActivity, { passive: true });
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('keydown', onActivity);
+      document.removeEventListener('pointerdown', onActivity);
+    };
+  }, [goSearch]);
+
+  async function lock() {
+    const r = await run(api().auth.lock({}));
+    if (r.ok) onStatus(r.value);
+  }
+  async function signOut() {
+    const r = await run(api().auth.signOut({}));
+    if (r.ok) onStatus(r.value);
+  }
+
+  const nav: { key: View['name']; label: string; go: () => void }[] = [
+    { key: 'search', label: t('nav.patients'), go: goSearch },
+    { key: 'workQueue', label: t('nav.workQueue'), go: () => setView({ name: 'workQueue' }) },
+    { key: 'lots', label: t('nav.lots'), go: () => setView({ name: 'lots' }) },
+    { key: 'settings', label: t('nav.settings'), go: () => setView({ name: 'settings' }) },
+  ];
+  const current = view.name === 'chart' || view.name === 'register' || view.name === 'editPatient' ? 'search' : view.name;
+  const openChart = (patientId: string, dose?: DoseMode) => setView({ name: 'chart', patientId, dose });
+
+  return (
+    <CodeListsProvider>
+      <SyncProvider>
+        <header className="topbar">
+          <span className="topbar__brand">{t('app.name')}</span>
+          <nav aria-label={t('nav.label')}>
+            {nav.map((n) => (
+              <button key={n.key} type="button" className="navbtn" aria-current={current === n.key ? 'page' : undefined} onClick={n.go}>
+                {n.label}
+              </button>
+            ))}
+          </nav>
+          <div className="topbar__user">
+            <span>{t('nav.signedInAs', { name: user?.displayName ?? '' })}</span>
+            <label htmlFor="locale" className="visually-hidden">
+              {t('app.language')}
+            </label>
+            <select id="locale" value={locale} onChange={(e) => onLocale(e.target.value as Locale)}>
+              {Object.entries(LOCALES).map(([code, name]) => (
+                <option key={code} value={code}>
+                  {name}
+                </option>
+              ))}
+            </select>
+            <button type="button" className="btn" onClick={() => void lock()}>
+              {t('nav.lock')}
+            </button>
+            <button type="button" className="btn" onClick={() => void signOut()}>
+              {t('nav.signOut')}
+            </button>
+          </div>
+        </header>
+        <SyncBar />
+        <p className="shortcuts">{t('nav.shortcuts')}</p>
+        <main className="main" id="main">
+          {view.name === 'search' ? <PatientSearch inputRef={searchRef} onOpen={(id) => openChart(id)} onRegister={() => setView({ name: 'register' })} /> : null}
+          {view.name === 'register' ? (
+            <PatientForm onSaved={(p) => openChart(p.id)} onCancel={goSearch} onOpenExisting={(id) => openChart(id)} />
+          ) : null}
+          {view.name === 'editPatient' ? (
+            <PatientForm patient={view.patient} onSaved={(p) => openChart(p.id)} onCancel={() => openChart(view.patient.id)} onOpenExisting={(id) => openChart(id)} />
+          ) : null}
+          {view.name === 'chart' ? (
+            <PatientChart key={view.patientId} patientId={view.patientId} user={user} initialDose={view.dose} onEditPatient={(p) => setView({ name: 'editPatient', patient: p })} />
+          ) : null}
+          {view.name === 'workQueue' ? <WorkQueue onFix={(patientId, doseId) => openChart(patientId, { mode: 'edit', doseId })} onOpen={(id) => openChart(id)} /> : null}
+          {view.name === 'lots' ? <LotsScreen /> : null}
+          {view.name === 'settings' ? <SettingsScreen isAdmin={isAdmin} /> : null}
+        </main>
+      </SyncProvider>
+    </CodeListsProvider>
+  );
+}
+
+export function startLocale(): void {
+  let saved: string | null = null;
+  try {
+    saved = localStorage.getItem(LOCALE_KEY);
+  } catch {
+    saved = null;
+  }
+  setLocale(initialLocale(saved, typeof navigator === 'undefined' ? undefined : navigator.language));
+}

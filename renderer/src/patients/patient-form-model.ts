@@ -1,0 +1,116 @@
+import { patientInputSchema, type Patient, type PatientInput } from '../../../electron/domain/patient';
+import { issuesFromZod, type FieldIssue } from '../../../electron/domain/errors';
+import { normalizeDateInput } from '../api';
+
+// The registration form as strings (what inputs hold) and its conversion to the domain input.
+// Empty optional fields become undefined, so the domain schema sees "not given", not "".
+
+export interface PatientFormValues {
+  lastName: string;
+  firstName: string;
+  middleName: string;
+  dob: string;
+  mrn: string;
+  sex: string;
+  genderIdentity: string;
+  races: string[];
+  ethnicity: string;
+  preferredLanguage: string;
+  street1: string;
+  street2: string;
+  city: string;
+  state: string;
+  zip: string;
+  phone: string;
+  email: string;
+  dataSharingObjection: boolean;
+  dataSharingObjectionDate: string;
+  notes: string;
+}
+
+export const emptyPatientForm: PatientFormValues = {
+  lastName: '',
+  firstName: '',
+  middleName: '',
+  dob: '',
+  mrn: '',
+  sex: '',
+  genderIdentity: '',
+  races: [],
+  ethnicity: '',
+  preferredLanguage: '',
+  street1: '',
+  street2: '',
+  city: '',
+  state: 'MA',
+  zip: '',
+  phone: '',
+  email: '',
+  dataSharingObjection: false,
+  dataSharingObjectionDate: '',
+  notes: '',
+};
+
+export function formFromPatient(p: Patient): PatientFormValues {
+  return {
+    lastName: p.lastName,
+    firstName: p.firstName,
+    middleName: p.middleName ?? '',
+    dob: p.dob,
+    mrn: p.mrn,
+    sex: p.sex,
+    genderIdentity: p.genderIdentity ?? '',
+    races: [...p.races],
+    ethnicity: p.ethnicity ?? '',
+    preferredLanguage: p.preferredLanguage ?? '',
+    street1: p.address?.street1 ?? '',
+    street2: p.address?.street2 ?? '',
+    city: p.address?.city ?? '',
+    state: p.address?.state ?? 'MA',
+    zip: p.address?.zip ?? '',
+    phone: p.phone ?? '',
+    email: p.email ?? '',
+    dataSharingObjection: p.dataSharingObjection,
+    dataSharingObjectionDate: p.dataSharingObjectionDate ?? '',
+    notes: p.notes ?? '',
+  };
+}
+
+const opt = (v: string): string | undefined => (v.trim() === '' ? undefined : v.trim());
+
+/** Builds the API input; fields a previous record had and this form does not show are kept. */
+export function patientInputFromForm(v: PatientFormValues, base?: Patient): PatientInput {
+  const hasAddress = [v.street1, v.street2, v.city, v.zip].some((s) => s.trim() !== '');
+  const kept: Partial<PatientInput> = {};
+  if (base) {
+    const { id: _id, createdAt: _c, updatedAt: _u, version: _v, ...rest } = base;
+    Object.assign(kept, rest);
+  }
+  return {
+    ...kept,
+    lastName: v.lastName,
+    firstName: v.firstName,
+    middleName: opt(v.middleName),
+    dob: normalizeDateInput(v.dob),
+    mrn: v.mrn,
+    sex: v.sex as PatientInput['sex'],
+    genderIdentity: opt(v.genderIdentity) as PatientInput['genderIdentity'],
+    races: v.races as PatientInput['races'],
+    ethnicity: opt(v.ethnicity) as PatientInput['ethnicity'],
+    preferredLanguage: opt(v.preferredLanguage),
+    address: hasAddress
+      ? { street1: v.street1, street2: opt(v.street2), city: v.city, state: v.state, zip: v.zip, country: base?.address?.country ?? 'USA' }
+      : undefined,
+    phone: opt(v.phone),
+    email: opt(v.email),
+    dataSharingObjection: v.dataSharingObjection,
+    dataSharingObjectionDate: v.dataSharingObjection ? opt(normalizeDateInput(v.dataSharingObjectionDate)) : undefined,
+    notes: opt(v.notes),
+  };
+}
+
+/** The domain's own schema, run before the round trip so messages appear at once. */
+export function checkPatientInput(input: PatientInput): FieldIssue[] {
+  const parsed = patientInputSchema.safeParse(input);
+  return parsed.success ? [] : issuesFromZod(parsed.error, 'patient');
+}

@@ -1,0 +1,268 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { ConnectionCheckResult, SettingsView, User } from '../../../electron/api';
+import { CREDENTIALS, type Clinician } from '../../../electron/domain/clinician';
+import { ROLES } from '../../../electron/domain/user';
+import { t, type MessageKey } from '../../i18n';
+import { api, fieldErrors, formatDateTime, run, type FieldErrors } from '../api';
+import { SelectField, TextField } from '../ui/Field';
+import { Notice } from '../ui/Notice';
+
+// What an administrator manages in the app: staff accounts, the clinicians whose names go on
+// doses, and the MIIS connection (values IT's file leaves open, credentials, a test, the mode).
+
+export function SettingsScreen({ isAdmin }: { isAdmin: boolean }) {
+  if (!isAdmin) {
+    return (
+      <section className="card">
+        <h1>{t('settings.title')}</h1>
+        <Notice tone="info">{t('settings.adminOnly')}</Notice>
+      </section>
+    );
+  }
+  return (
+    <div>
+      <h1>{t('settings.title')}</h1>
+      <ConnectionSection />
+      <CliniciansSection />
+      <UsersSection />
+    </div>
+  );
+}
+
+function ConnectionSection() {
+  const [view, setView] = useState<SettingsView>();
+  const [endpoint, setEndpoint] = useState('');
+  const [pin, setPin] = useState('');
+  const [facility, setFacility] = useState('');
+  const [credUser, setCredUser] = useState('');
+  const [credPassword, setCredPassword] = useState('');
+  const [check, setCheck] = useState<ConnectionCheckResult>();
+  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string }>();
+
+  const apply = useCallback((v: SettingsView) => {
+    setView(v);
+    setEndpoint(v.values['registry.endpointUrl']);
+    setPin(v.values['registry.vaccinePin']);
+    setFacility(v.values['registry.facilityId']);
+  }, []);
+
+  useEffect(() => {
+    void run(api().settings.get({})).then((r) => r.ok && apply(r.value));
+  }, [apply]);
+
+  if (!view) return <p>{t('app.loading')}</p>;
+  const editable = (key: string) => view.siteEditable.includes(key);
+  const fixedHint = (key: string) => (editable(key) ? undefined : t('settings.fixedByIt', { path: view.configFile.path }));
+
+  async function saveConnection(e: FormEvent) {
+    e.preventDefault();
+    const values: Record<string, string> = {};
+    if (editable('registry.endpointUrl')) values['registry.endpointUrl'] = endpoint;
+    if (editable('registry.vaccinePin')) values['registry.vaccinePin'] = pin;
+    if (editable('registry.facilityId')) values['registry.facilityId'] = facility;
+    const r = await run(api().settings.update({ scope: 'site', values }));
+    if (r.ok) {
+      apply(r.value);
+      setMessage({ tone: 'success', text: t('settings.saved') });
+    } else setMessage({ tone: 'error', text: r.error.message });
+  }
+
+  async function saveCredentials(e: FormEvent) {
+    e.preventDefault();
+    const r = await run(api().registry.saveCredentials({ username: credUser, password: credPassword }));
+    setCredPassword('');
+    if (r.ok) {
+      apply(r.value);
+      setMessage({ tone: 'success', text: t('settings.saved') });
+    } else setMessage({ tone: 'error', text: r.error.message });
+  }
+
+  async function testConnection() {
+    const r = await run(api().registry.testConnection({}));
+    if (r.ok) setCheck(r.value);
+    else setMessage({ tone: 'error', text: r.error.message });
+  }
+
+  async function switchMode() {
+    if (view?.mode === 'training') {
+      const r = await run(api().registry.switchToProduction({}));
+      if (r.ok) setCheck(r.value);
+      else setMessage({ tone: 'error', text: r.error.message });
+    } else {
+      const r = await run(api().registry.switchToTraining({}));
+      if (!r.ok) setMessage({ tone: 'error', text: r.error.message });
+    }
+    void run(api().settings.get({})).then((s) => s.ok && apply(s.value));
+  }
+
+  return (
+    <section className="card" aria-labelledby="conn-title">
+      <h2 id="conn-title">{t('settings.connection')}</h2>
+      <p>{t('settings.mode', { mode: t(`settings.mode.${view.mode}` as MessageKey) })}</p>
+      {message ? <Notice tone={message.tone}>{message.text}</Notice> : null}
+      <form onSubmit={saveConnection} noValidate>
+        <div className="grid grid--wide">
+          <TextField id="set-endpoint" label={t('settings.endpoint')} value={endpoint} onValue={setEndpoint} disabled={!editable('registry.endpointUrl')} hint={fixedHint('registry.endpointUrl')} />
+          <TextField id="set-pin" label={t('settings.vaccinePin')} value={pin} onValue={setPin} disabled={!editable('registry.vaccinePin')} hint={fixedHint('registry.vaccinePin')} />
+          <TextField id="set-facility" label={t('settings.facilityId')} value={facility} onValue={setFacility} disabled={!editable('registry.facilityId')} hint={fixedHint('registry.facilityId')} />
+        </div>
+        <div className="btn-row">
+          <button type="submit" className="btn">
+            {t('settings.saveConnection')}
+          </button>
+        </div>
+      </form>
+      <h3>{t('settings.credentials')}</h3>
+      <p>{view.credentials.stored ? t('settings.credentialsStored', { username: view.credentials.username ?? '' }) : t('settings.credentialsNone')}</p>
+      {view.credentials.protectionAvailable ? (
+        <form onSubmit={saveCredentials} noValidate>
+          <div className="grid">
+            <TextField id="set-cred-user" label={t('settings.credUser')} value={credUser} onValue={setCredUser} autoComplete="off" />
+            <TextField id="set-cred-password" type="password" label={t('settings.credPassword')} value={credPassword} onValue={setCredPassword} autoComplete="new-password" />
+          </div>
+          <div className="btn-row">
+            <button type="submit" className="btn">
+              {t('settings.saveCredentials')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <Notice tone="warning">{t('settings.credentialsUnprotected')}</Notice>
+      )}
+      <div className="btn-row">
+        <button type="button" className="btn" onClick={() => void testConnection()}>
+          {t('settings.test')}
+        </button>
+        <button type="button" className="btn" onClick={() => void switchMode()}>
+          {view.mode === 'training' ? t('settings.toProduction') : t('settings.toTraining')}
+        </button>
+      </div>
+      {check ? (
+        <Notice tone={check.ok ? 'success' : 'error'}>
+          {check.ok ? t('settings.testOk', { method: check.method, detail: check.detail }) : t('settings.testFailed', { detail: check.detail })} ({formatDateTime(check.checkedAt)})
+        </Notice>
+      ) : null}
+    </section>
+  );
+}
+
+function CliniciansSection() {
+  const [clinicians, setClinicians] = useState<Clinician[]>([]);
+  const [v, setV] = useState({ lastName: '', firstName: '', credential: '', npi: '' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const load = useCallback(async () => {
+    const r = await run(api().clinicians.list({ includeInactive: true }));
+    if (r.ok) setClinicians(r.value);
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const clinician = { lastName: v.lastName, firstName: v.firstName, credential: v.credential as Clinician['credential'], npi: v.npi.trim() || undefined };
+    const r = await run(api().clinicians.create({ clinician }));
+    if (!r.ok) return setErrors(Object.keys(fieldErrors(r.error.issues, 'clinician')).length ? fieldErrors(r.error.issues, 'clinician') : { lastName: r.error.message });
+    setErrors({});
+    setV({ lastName: '', firstName: '', credential: '', npi: '' });
+    void load();
+  }
+
+  async function toggle(c: Clinician) {
+    await run(api().clinicians.setActive({ id: c.id, active: !c.active }));
+    void load();
+  }
+
+  return (
+    <section className="card" aria-labelledby="clin-title">
+      <h2 id="clin-title">{t('settings.clinicians')}</h2>
+      <ul>
+        {clinicians.map((c) => (
+          <li key={c.id}>
+            {c.firstName} {c.lastName}, {c.credential} {c.npi ? `· ${t('code.npi', { npi: c.npi })}` : ''} · {c.active ? t('settings.user.active') : t('settings.user.inactive')}{' '}
+            <button type="button" className="btn" onClick={() => void toggle(c)}>
+              {c.active ? t('lots.deactivate') : t('lots.reactivate')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={submit} noValidate>
+        <div className="grid">
+          <TextField id="cl-first" label={t('settings.clinician.firstName')} value={v.firstName} onValue={(x) => setV({ ...v, firstName: x })} error={errors.firstName} required />
+          <TextField id="cl-last" label={t('settings.clinician.lastName')} value={v.lastName} onValue={(x) => setV({ ...v, lastName: x })} error={errors.lastName} required />
+          <SelectField id="cl-cred" label={t('settings.clinician.credential')} value={v.credential} onValue={(x) => setV({ ...v, credential: x })} options={CREDENTIALS.map((c) => ({ value: c, label: c }))} placeholder={t('form.choose')} error={errors.credential} required />
+          <TextField id="cl-npi" label={t('settings.clinician.npi')} value={v.npi} onValue={(x) => setV({ ...v, npi: x })} error={errors.npi} inputMode="numeric" />
+        </div>
+        <div className="btn-row">
+          <button type="submit" className="btn">
+            {t('settings.clinician.create')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function UsersSection() {
+  const [users, setUsers] = useState<User[]>([]);
+  const [clinicians, setClinicians] = useState<Clinician[]>([]);
+  const [v, setV] = useState({ username: '', displayName: '', role: 'clinician', password: '', clinicianId: '' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const load = useCallback(async () => {
+    const r = await run(api().users.list({}));
+    if (r.ok) setUsers(r.value);
+    const c = await run(api().clinicians.list({}));
+    if (c.ok) setClinicians(c.value);
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const user = { username: v.username, displayName: v.displayName, role: v.role as User['role'], clinicianId: v.clinicianId || undefined };
+    const r = await run(api().users.create({ user, password: v.password }));
+    if (!r.ok) {
+      const f = { ...fieldErrors(r.error.issues, 'user'), ...fieldErrors(r.error.issues?.filter((i) => i.path.endsWith('password')), 'input') };
+      return setErrors(Object.keys(f).length ? f : { username: r.error.message });
+    }
+    setErrors({});
+    setV({ username: '', displayName: '', role: 'clinician', password: '', clinicianId: '' });
+    void load();
+  }
+
+  async function toggle(u: User) {
+    await run(api().users.setActive({ id: u.id, active: !u.active }));
+    void load();
+  }
+
+  return (
+    <section className="card" aria-labelledby="users-title">
+      <h2 id="users-title">{t('settings.users')}</h2>
+      <ul>
+        {users.map((u) => (
+          <li key={u.id}>
+            {u.displayName} ({u.username}) · {t(`settings.role.${u.role}` as MessageKey)} · {u.active ? t('settings.user.active') : t('settings.user.inactive')}{' '}
+            <button type="button" className="btn" onClick={() => void toggle(u)}>
+              {u.active ? t('lots.deactivate') : t('lots.reactivate')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={submit} noValidate>
+        <div className="grid">
+          <TextField id="us-name" label={t('settings.user.displayName')} value={v.displayName} onValue={(x) => setV({ ...v, displayName: x })} error={errors.displayName} required />
+          <TextField id="us-username" label={t('settings.user.username')} value={v.username} onValue={(x) => setV({ ...v, username: x })} error={errors.username} required autoComplete="off" />
+          <SelectField id="us-role" label={t('settings.user.role')} value={v.role} onValue={(x) => setV({ ...v, role: x })} options={ROLES.map((r) => ({ value: r, label: t(`settings.role.${r}` as MessageKey) }))} error={errors.role} required />
+          <SelectField id="us-clinician" label={t('settings.user.clinician')} value={v.clinicianId} onValue={(x) => setV({ ...v, clinicianId: x })} options={clinicians.map((c) => ({ value: c.id, label: `${c.firstName} ${c.lastName}, ${c.credential}` }))} placeholder={t('form.none')} />
+          <TextField id="us-password" type="password" label={t('settings.user.password')} hint={t('auth.passwordHint')} value={v.password} onValue={(x) => setV({ ...v, password: x })} error={errors.password} required autoComplete="new-password" />
+        </div>
+        <div className="btn-row">
+          <button type="submit" className="btn">
+            {t('settings.user.create')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

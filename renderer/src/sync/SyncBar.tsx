@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'react';
+import { deadlineUrgency } from '../../../electron/domain/deadline';
+import { t } from '../../i18n';
+import { formatDateTime } from '../api';
+import { Notice } from '../ui/Notice';
+import { backlogOf, useSync } from './SyncContext';
+
+// Always on screen: is the registry reachable, how many doses wait, when the last one was
+// accepted, how far a backlog has drained, and a warning a day before any legal deadline.
+
+const WARN_HOURS = 24;
+
+function useNow(intervalMs: number): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const h = setInterval(() => setNow(new Date()), intervalMs);
+    return () => clearInterval(h);
+  }, [intervalMs]);
+  return now;
+}
+
+export function SyncBar() {
+  const { status, backlogPeak, retryNow } = useSync();
+  const now = useNow(30_000);
+  if (!status) return <div className="syncbar" role="region" aria-label={t('sync.region')} />;
+
+  const backlog = backlogOf(status);
+  const stateInfo = {
+    idle: { text: t('sync.online'), cls: 'online' },
+    sending: { text: t('sync.sending'), cls: 'online' },
+    waiting_for_network: { text: t('sync.offline'), cls: 'offline' },
+    needs_attention: { text: t('sync.needsAttention'), cls: 'attention' },
+    stopped: { text: t('sync.stopped'), cls: 'attention' },
+  }[status.state];
+  const deadline = status.nextDeadlineAt ? new Date(status.nextDeadlineAt) : undefined;
+  const urgency = deadline && backlog > 0 ? deadlineUrgency(deadline, now, WARN_HOURS) : 'ok';
+  const draining = backlog > 0 && backlogPeak > 1;
+
+  return (
+    <div className="syncbar" role="region" aria-label={t('sync.region')} data-testid="syncbar">
+      <span className={`syncbar__state syncbar__state--${stateInfo.cls}`} data-testid="sync-state" data-state={status.state}>
+        {stateInfo.text}
+      </span>
+      <span data-testid="sync-waiting">{backlog > 0 ? t('sync.waiting', { count: backlog }) : t('sync.noneWaiting')}</span>
+      <span>{status.lastAcceptedAt ? t('sync.lastAccepted', { time: formatDateTime(status.lastAcceptedAt) }) : t('sync.neverAccepted')}</span>
+      {status.rejected > 0 ? <span className="badge badge--rejected">{t('sync.rejected', { count: status.rejected })}</span> : null}
+      {draining ? (
+        <span>
+          <progress max={backlogPeak} value={backlogPeak - backlog} aria-label={t('sync.progress')} />{' '}
+          {t('sync.progressText', { done: backlogPeak - backlog, total: backlogPeak })}
+        </span>
+      ) : null}
+      {status.nextAttemptAt && status.state === 'waiting_for_network' ? <span>{t('sync.nextAttempt', { time: formatDateTime(status.nextAttemptAt) })}</span> : null}
+      {backlog > 0 && status.state !== 'sending' ? (
+        <button type="button" className="btn" onClick={() => void retryNow()}>
+          {t('sync.retryNow')}
+        </button>
+      ) : null}
+      {urgency === 'soon' && deadline ? <Notice tone="warning">{t('sync.deadlineSoon', { time: formatDateTime(deadline.toISOString()) })}</Notice> : null}
+      {urgency === 'overdue' && deadline ? <Notice tone="error">{t('sync.deadlineOverdue', { time: formatDateTime(deadline.toISOString()) })}</Notice> : null}
+      {status.problem ? <Notice tone="error">{status.problem.message}</Notice> : null}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { AppInfo, AuthStatus } from '../../../electron/api';
+import { App } from '../../../renderer/src/app/App';
+import { installFakeApi, ok } from '../fake-api';
+
+const INFO: AppInfo = { name: 'DoseDesk', version: '0.1.0', mode: 'training', trainingBanner: 'Training mode: practice only.', configFile: { path: '/etc/dosedesk.json', found: false }, platform: 'linux' };
+const SIGNED_IN: AuthStatus = { state: 'signed_in', autoLockMinutes: 10, mode: 'training', user: { id: 'u1', username: 'dana', displayName: 'Dana Whitfield', role: 'clinician' } };
+
+describe('App shell', () => {
+  it('starts on first run with the training banner', async () => {
+    installFakeApi({ 'app.info': () => ok(INFO), 'auth.status': () => ok({ state: 'needs_first_admin', autoLockMinutes: 10, mode: 'training' }) });
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Set up DoseDesk' })).toBeInTheDocument();
+    expect(screen.getByTestId('training-banner')).toHaveTextContent('Training mode: practice only.');
+  });
+
+  it('/ and Ctrl+K bring the keyboard back to patient search from anywhere', async () => {
+    installFakeApi({ 'app.info': () => ok(INFO), 'auth.status': () => ok(SIGNED_IN), 'auth.touch': () => ok(SIGNED_IN) });
+    const user = userEvent.setup();
+    render(<App />);
+    const search = await screen.findByRole('combobox', { name: 'Name, date of birth or MRN' });
+    await user.click(screen.getByRole('button', { name: 'Work queue' }));
+    expect(await screen.findByRole('heading', { name: 'Work queue' })).toBeInTheDocument();
+    await user.keyboard('/');
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Name, date of birth or MRN' })).toHaveFocus());
+    await user.click(screen.getByRole('button', { name: 'Lots' }));
+    await screen.findByRole('heading', { name: 'Vaccine lots' });
+    await user.keyboard('{Control>}k{/Control}');
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Name, date of birth or MRN' })).toHaveFocus());
+    expect(search).not.toBeInTheDocument(); // a fresh search screen, not a hidden one
+  });
+
+  it('settings are for administrators only', async () => {
+    installFakeApi({ 'app.info': () => ok(INFO), 'auth.status': () => ok(SIGNED_IN) });
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(await screen.findByRole('button', { name: 'Settings' }));
+    expect(await screen.findByText('Only administrators can change these settings.')).toBeInTheDocument();
+  });
+
+  it('goes back to the unlock screen when a call finds the session locked', async () => {
+    let state: AuthStatus = SIGNED_IN;
+    installFakeApi({
+      'app.info': () => ok(INFO),
+      'auth.status': () => ok(state),
+      'patients.search': () => {
+        state = { ...SIGNED_IN, state: 'locked' };
+        return { ok: false, error: { kind: 'locked', code: 'auth.session_locked', message: 'Locked.' } };
+      },
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    await user.type(await screen.findByRole('combobox', { name: 'Name, date of birth or MRN' }), 'ga');
+    expect(await screen.findByRole('heading', { name: 'Session locked' })).toBeInTheDocument();
+  });
+
+  it('switches the interface language (Spanish where translated)', async () => {
+    installFakeApi({ 'app.info': () => ok(INFO), 'auth.status': () => ok(SIGNED_IN) });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('heading', { name: 'Find a patient' });
+    await user.selectOptions(screen.getByLabelText('Language'), 'es');
+    expect(await screen.findByRole('heading', { name: 'Buscar un paciente' })).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText('Idioma'), 'en');
+  });
+});

@@ -1,0 +1,120 @@
+import { vi } from 'vitest';
+import { METHOD_NAMES, type Api, type MethodName, type MethodOutput, type Result, type SyncEvent, type SyncStatus } from '../../electron/api';
+import type { Lot } from '../../electron/domain/lot';
+import type { Patient } from '../../electron/domain/patient';
+import type { Clinician } from '../../electron/domain/clinician';
+import { createCodeCatalog } from '../../electron/services/codes';
+
+// A stand-in for `window.dosedesk` in jsdom: every contract method is a vi.fn answering from
+// `answers` (or a failure saying it was not expected), the code lists come from the real code
+// tables, and sync events can be pushed with `emitSync`.
+
+type Handler<K extends MethodName> = (input: unknown) => Result<MethodOutput<K>> | Promise<Result<MethodOutput<K>>>;
+export type Answers = { [K in MethodName]?: Handler<K> };
+
+export interface FakeApi {
+  api: Api;
+  calls: (method: MethodName) => unknown[];
+  spy: (method: MethodName) => ReturnType<typeof vi.fn>;
+  emitSync: (event: SyncEvent) => void;
+}
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+
+const catalog = createCodeCatalog();
+
+const defaults: Answers = {
+  'codes.lists': () => ok(catalog.lists()),
+  'codes.searchVaccines': (input) => {
+    const { text, limit, includeInactive } = input as { text: string; limit?: number; includeInactive?: boolean };
+    return ok(catalog.searchVaccines(text, limit ?? 8, includeInactive ?? false));
+  },
+  'clinicians.list': () => ok([CLINICIAN]),
+  'lots.list': () => ok([]),
+  'doses.listForPatient': () => ok([]),
+  'sync.status': () => ok(STATUS),
+  'sync.workQueue': () => ok([]),
+};
+
+export function installFakeApi(answers: Answers = {}): FakeApi {
+  const spies = new Map<MethodName, ReturnType<typeof vi.fn>>();
+  const api: Record<string, unknown> = {};
+  for (const method of METHOD_NAMES) {
+    const [ns, name] = method.split('.') as [string, string];
+    const handler = (answers[method] ?? defaults[method]) as Handler<MethodName> | undefined;
+    const spy = vi.fn(async (input: unknown) =>
+      handler ? handler(input) : { ok: false, error: { kind: 'internal', message: `The test did not expect ${method}.` } },
+    );
+    spies.set(method, spy);
+    ((api[ns] ??= {}) as Record<string, unknown>)[name] = spy;
+  }
+  const listeners = new Set<(e: SyncEvent) => void>();
+  api.onSyncStatus = (l: (e: SyncEvent) => void) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  };
+  api.onSessionChange = () => () => undefined;
+  window.dosedesk = api as unknown as Api;
+  return {
+    api: api as unknown as Api,
+    calls: (method) => spies.get(method)!.mock.calls.map((c) => c[0]),
+    spy: (method) => spies.get(method)!,
+    emitSync: (event) => listeners.forEach((l) => l(event)),
+  };
+}
+
+export const STATUS: SyncStatus = { state: 'idle', mode: 'training', pending: 0, sending: 0, accepted: 0, warning: 0, rejected: 0 };
+
+export const CLINICIAN: Clinician = { id: 'c1', firstName: 'Rosa', lastName: 'Medeiros', credential: 'RN', canAdminister: true, canOrder: false, active: true };
+
+export const PATIENT: Patient = {
+  id: 'p1',
+  mrn: 'FR-1',
+  lastName: 'Garcia',
+  firstName: 'Maria',
+  dob: '1988-03-14',
+  sex: 'F',
+  genderIdentity: 'female',
+  races: ['2106-3'],
+  ethnicity: '2186-5',
+  preferredLanguage: 'por',
+  address: { street1: '41 Sumner St', city: 'Fall River', state: 'MA', zip: '02720', country: 'USA' },
+  guardians: [],
+  dataSharingObjection: false,
+  registryStatus: 'A',
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  version: 1,
+};
+
+export const TDAP_LOT: Lot = {
+  id: 'lot-tdap',
+  lotNumber: 'TDP7731',
+  cvx: '115',
+  mvx: 'SKB',
+  ndc: '58160-0842-01',
+  expirationDate: '2099-12-31',
+  dosesOnHand: 12,
+  fundingSource: 'PHC70',
+  doseVolumeMl: 0.5,
+  lowStockThreshold: 5,
+  active: true,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+};
+
+export function lotDefaultsFor(lot: Lot): MethodOutput<'codes.lotDefaults'> {
+  return {
+    lotId: lot.id,
+    lotNumber: lot.lotNumber,
+    cvx: lot.cvx,
+    mvx: lot.mvx,
+    ndc: lot.ndc,
+    expirationDate: lot.expirationDate,
+    expired: false,
+    dosesOnHand: lot.dosesOnHand,
+    fundingSource: lot.fundingSource,
+    amountMl: lot.doseVolumeMl,
+    vis: catalog.currentVis(lot.cvx),
+  };
+}

@@ -1,0 +1,116 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { PatientSummary } from '../../../electron/api';
+import { CodeListsProvider } from '../../../renderer/src/app/CodeLists';
+import { PatientForm } from '../../../renderer/src/patients/PatientForm';
+import { todayIso } from '../../../renderer/src/api';
+import { installFakeApi, ok, PATIENT } from '../fake-api';
+
+function renderForm(props: Partial<Parameters<typeof PatientForm>[0]> = {}) {
+  const handlers = { onSaved: vi.fn(), onCancel: vi.fn(), onOpenExisting: vi.fn() };
+  render(
+    <CodeListsProvider>
+      <PatientForm {...handlers} {...props} />
+    </CodeListsProvider>,
+  );
+  return handlers;
+}
+
+async function fillRequired(user: ReturnType<typeof userEvent.setup>) {
+  await user.type(screen.getByLabelText(/^Last name/), 'Garcia');
+  await user.type(screen.getByLabelText(/^First name/), 'Maria');
+  await user.type(screen.getByLabelText(/^Date of birth/), '03/14/1988');
+  await user.type(screen.getByLabelText(/^Medical record number/), 'FR-1');
+  await user.selectOptions(screen.getByLabelText(/^Sex/), 'F');
+}
+
+const EXISTING: PatientSummary = { id: 'p1', mrn: 'FR-0', lastName: 'Garcia', firstName: 'Maria', dob: '1988-03-14', sex: 'F' };
+
+describe('PatientForm', () => {
+  it('shows the domain messages on each missing field, tied to the field for screen readers', async () => {
+    const fake = installFakeApi();
+    const user = userEvent.setup();
+    renderForm();
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    const last = screen.getByLabelText(/^Last name/);
+    await waitFor(() => expect(last).toHaveAttribute('aria-invalid', 'true'));
+    expect(last).toHaveAccessibleDescription('Last name is required.');
+    expect(screen.getByLabelText(/^Medical record number/)).toHaveAccessibleDescription('Medical record number is required.');
+    expect(screen.getByLabelText(/^Sex/)).toHaveAccessibleDescription(/Choose the sex recorded/);
+    expect(screen.getByLabelText(/^Date of birth/)).toHaveAccessibleDescription(/Enter a real date as YYYY-MM-DD/);
+    // The first problem gets the keyboard.
+    await waitFor(() => expect(screen.getByLabelText(/^Last name/)).toHaveFocus());
+    expect(fake.calls('patients.create')).toHaveLength(0);
+  });
+
+  it('checks a partial address and a malformed ZIP before sending', async () => {
+    installFakeApi();
+    const user = userEvent.setup();
+    renderForm();
+    await fillRequired(user);
+    await user.type(screen.getByLabelText(/^Street address/), '41 Sumner St');
+    await user.type(screen.getByLabelText(/^ZIP code/), '2720');
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(screen.getByLabelText(/^ZIP code/)).toHaveAccessibleDescription('ZIP code must be 5 digits (or ZIP+4).'));
+    expect(screen.getByLabelText('City')).toHaveAccessibleDescription('City is required.');
+  });
+
+  it('warns about a likely duplicate, opens it or registers anyway on confirmation', async () => {
+    const fake = installFakeApi({
+      'patients.create': (input) => {
+        const { confirmDuplicate, patient } = input as { confirmDuplicate?: boolean; patient: object };
+        return confirmDuplicate ? ok({ created: true as const, patient: { ...PATIENT, ...patient, id: 'p2' } }) : ok({ created: false as const, duplicates: [EXISTING] });
+      },
+    });
+    const user = userEvent.setup();
+    const { onSaved, onOpenExisting } = renderForm();
+    await fillRequired(user);
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    const warning = await screen.findByTestId('duplicate-warning');
+    expect(warning).toHaveTextContent('This patient may already be registered');
+    await waitFor(() => expect(within(warning).getByRole('button', { name: /Open Maria Garcia/ })).toHaveFocus());
+    expect(fake.calls('patients.create')[0]).toMatchObject({ patient: { lastName: 'Garcia', dob: '1988-03-14', sex: 'F' } });
+    expect(onSaved).not.toHaveBeenCalled();
+
+    await user.click(within(warning).getByRole('button', { name: /Open Maria Garcia/ }));
+    expect(onOpenExisting).toHaveBeenCalledWith('p1');
+    await user.click(within(warning).getByRole('button', { name: 'Register anyway' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ id: 'p2' })));
+    expect(fake.calls('patients.create')[1]).toMatchObject({ confirmDuplicate: true });
+  });
+
+  it('puts field issues returned by the store next to their fields', async () => {
+    installFakeApi({
+      'patients.create': () => ({ ok: false, error: { kind: 'validation', message: 'Invalid.', issues: [{ path: 'patient.mrn', code: 'patient.mrn_taken', message: 'MRN FR-1 already belongs to another patient.' }] } }),
+    });
+    const user = userEvent.setup();
+    renderForm();
+    await fillRequired(user);
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(screen.getByLabelText(/^Medical record number/)).toHaveAccessibleDescription('MRN FR-1 already belongs to another patient.'));
+  });
+
+  it('edits a patient, records a data-sharing objection dated today, and sends the version it started from', async () => {
+    const fake = installFakeApi({ 'patients.update': (input) => ok({ ...PATIENT, ...(input as { patient: object }).patient, version: 2 }) });
+    const user = userEvent.setup();
+    const { onSaved } = renderForm({ patient: PATIENT });
+    expect(screen.getByLabelText(/^Last name/)).toHaveValue('Garcia');
+    await user.click(screen.getByLabelText(/objects to sharing/));
+    expect(screen.getByLabelText('Date of objection')).toHaveValue(todayIso());
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(fake.calls('patients.update')[0]).toMatchObject({
+      id: 'p1',
+      expectedVersion: 1,
+      patient: { dataSharingObjection: true, dataSharingObjectionDate: todayIso(), races: ['2106-3'], address: { zip: '02720' } },
+    });
+  });
+
+  it('explains a concurrent edit instead of overwriting it', async () => {
+    installFakeApi({ 'patients.update': () => ({ ok: false, error: { kind: 'conflict', code: 'patient.version_conflict', message: 'Version conflict.' } }) });
+    const user = userEvent.setup();
+    renderForm({ patient: PATIENT });
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText(/Someone else changed this patient/)).toBeInTheDocument();
+  });
+});
