@@ -11,6 +11,9 @@ export default defineConfig({
     globals: true,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A dependency that require()s electron bypasses the alias below; with this set, Electron's
+    // npm package returns a path instead of downloading a binary in the middle of a test run.
+    env: { ELECTRON_OVERRIDE_DIST_PATH: fileURLToPath(new URL('./.tmp/no-electron', import.meta.url)) },
     // .ci/run derives its closing `N passed, N failed` line from this report.
     reporters: process.env.VITEST_JSON_REPORT ? ['default', 'json'] : ['default'],
     outputFile: process.env.VITEST_JSON_REPORT ? { json: process.env.VITEST_JSON_REPORT } : undefined,

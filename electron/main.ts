@@ -1,5 +1,6 @@
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { join } from 'node:path';
+import { checkConfig } from './cli/check-config';
 import type { SessionEvent } from './api';
 import { EVENT_CHANNELS } from './api/channels';
 import { registerIpc, windowSessionId } from './ipc';
@@ -10,6 +11,7 @@ import { APP_ENTRY_URL, createMainWindow, denyAllPermissions, hardenWebContents,
 import type { AppServices } from './services/app-services';
 import { ConfigError, loadConfig } from './services/config';
 import { startApp, type StartedApp } from './services/start';
+import { createUpdateController } from './updates/updater';
 
 // The only module that imports electron. It wires the app's lifecycle to plain modules:
 // configuration, the store, the services and their handler table, the app:// protocol, the
@@ -20,6 +22,8 @@ import { startApp, type StartedApp } from './services/start';
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 const IDLE_CHECK_MS = 15_000;
+const UPDATE_CHECK_MS = 4 * 60 * 60_000;
+const dbPathFor = () => join(app.getPath('userData'), 'dosedesk.sqlite3');
 let started: StartedApp | undefined;
 let mainWindow: BrowserWindow | undefined;
 let shuttingDown = false;
@@ -67,7 +71,7 @@ async function start(): Promise<void> {
 
   try {
     started = await startApp({
-      dbPath: join(app.getPath('userData'), 'dosedesk.sqlite3'),
+      dbPath: dbPathFor(),
       config,
       safeStorage,
       info: { name: app.getName(), version: app.getVersion(), platform: process.platform },
@@ -104,11 +108,50 @@ async function start(): Promise<void> {
   idleTimer.unref();
 
   app.on('window-all-closed', () => app.quit());
+
+  // Updates only from IT's feed, on IT's channel; never restart under someone's hands. Loaded
+  // only in a packaged app: electron-updater requires electron itself at load time.
+  if (app.isPackaged) await startUpdates(svc, config.updateFeedUrl);
+}
+
+async function startUpdates(svc: AppServices, feedUrl: string | undefined): Promise<void> {
+  const { autoUpdater } = await import('electron-updater');
+  const updates = createUpdateController({
+    updater: autoUpdater,
+    source: { channel: svc.settings.effective().values.updateChannel, feedUrl },
+    blockers: () => ({
+      formOpen: svc.auth.hasOpenSessions(),
+      savesInFlight: svc.inFlight.size,
+      sending: svc.sync.status().sending,
+    }),
+    log: (line) => console.log(`[dosedesk] ${line}`),
+  });
+  void updates.check();
+  setInterval(() => void updates.check(), UPDATE_CHECK_MS).unref();
+}
+
+/** `dosedesk --check-config [--config FILE]`: for IT scripts; prints and exits, no window. */
+async function runCheckConfig(argv: string[]): Promise<void> {
+  await app.whenReady();
+  const i = argv.indexOf('--config');
+  const code = await checkConfig({
+    configPath: i >= 0 ? argv[i + 1] : undefined,
+    dbPath: dbPathFor(),
+    skipRegistry: argv.includes('--skip-registry'),
+    decryptStoredCredentials: (cipher) => JSON.parse(safeStorage.decryptString(Buffer.from(cipher, 'base64'))) as { username: string; password: string },
+    print: (line) => console.log(line),
+  });
+  app.exit(code);
 }
 
 // One DoseDesk per user session: a second start focuses the first window instead of opening
 // a second writer on the same database.
-if (!app.requestSingleInstanceLock()) {
+if (process.argv.includes('--check-config')) {
+  runCheckConfig(process.argv).catch((err: unknown) => {
+    console.error(`FAIL check-config: ${err instanceof Error ? err.message : String(err)}`);
+    app.exit(1);
+  });
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {

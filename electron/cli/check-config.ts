@@ -15,16 +15,34 @@ import { createSoapTransport, massachusettsPreset, cdcStandardPreset, type Conne
 
 export const EXIT = { ok: 0, config: 2, database: 3, registry_unreachable: 4, registry_credentials: 5 } as const;
 
+export interface EffectiveEndpoint {
+  preset: 'massachusetts' | 'cdc_standard';
+  url: string;
+  facilityId: string;
+}
+
+/** What the app saved in its own settings table (read-only), for the parts IT's file leaves open. */
+interface SavedAppSettings {
+  mode?: 'training' | 'production';
+  site: { 'registry.preset'?: EffectiveEndpoint['preset']; 'registry.endpointUrl'?: string; 'registry.facilityId'?: string };
+  credentialsCipher?: string;
+}
+
 export interface CheckConfigOptions {
   configPath?: string;
   /** The database file; absent means "not created yet", which is fine on a new machine. */
   dbPath?: string;
-  /** Registry credentials: from the app's encrypted store inside Electron, or the environment under Node. */
+  /** Registry credentials given directly (under Node: from the environment). */
   credentials?: { username: string; password: string };
+  /**
+   * Inside Electron: decrypts the credentials the app stored (safeStorage ciphertext, base64),
+   * so the check uses exactly what the app will send.
+   */
+  decryptStoredCredentials?: (cipherBase64: string) => { username: string; password: string };
   /** Skip the network step (e.g. imaging a machine before it is on the clinic network). */
   skipRegistry?: boolean;
   /** Replace the connection check (tests use the real transport against a loopback simulator). */
-  checkConnection?: (config: MachineConfig, credentials: { username: string; password: string }) => Promise<ConnectionCheck>;
+  checkConnection?: (endpoint: EffectiveEndpoint, credentials: { username: string; password: string }) => Promise<ConnectionCheck>;
   print: (line: string) => void;
 }
 
@@ -42,10 +60,17 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
   }
   opts.print(config.found ? `ok   configuration: ${path}` : `ok   configuration: no file at ${path}; defaults apply (training mode)`);
 
-  const dbCode = checkDatabase(opts.dbPath, opts.print);
-  if (dbCode !== EXIT.ok) return dbCode;
+  const db = checkDatabase(opts.dbPath, opts.print);
+  if (db.code !== EXIT.ok) return db.code;
 
-  if (config.mode !== 'production') {
+  // What the app will use: IT's file wins, then what an administrator set in the app.
+  const mode = config.mode ?? db.saved.mode ?? 'training';
+  const endpoint: EffectiveEndpoint = {
+    preset: config.fixed['registry.preset'] ?? db.saved.site['registry.preset'] ?? 'massachusetts',
+    url: config.fixed['registry.endpointUrl'] ?? db.saved.site['registry.endpointUrl'] ?? '',
+    facilityId: config.fixed['registry.facilityId'] ?? db.saved.site['registry.facilityId'] ?? '',
+  };
+  if (mode !== 'production') {
     opts.print('ok   registry: training mode; reports go to the built-in simulator and nothing reaches MIIS');
     return EXIT.ok;
   }
@@ -53,11 +78,24 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
     opts.print('skip registry: not checked (--skip-registry)');
     return EXIT.ok;
   }
-  if (!opts.credentials) {
+  let credentials = opts.credentials;
+  if (!credentials && db.saved.credentialsCipher && opts.decryptStoredCredentials) {
+    try {
+      credentials = opts.decryptStoredCredentials(db.saved.credentialsCipher);
+    } catch (err) {
+      opts.print(`FAIL registry: the stored MIIS credentials cannot be decrypted on this machine (${(err as Error).message}); an administrator must enter them again in Settings.`);
+      return EXIT.registry_credentials;
+    }
+  }
+  if (!endpoint.url) {
+    opts.print('FAIL registry: production mode but no registry endpoint URL is set (registry.endpointUrl in the configuration file, or Settings in the app).');
+    return EXIT.registry_unreachable;
+  }
+  if (!credentials) {
     opts.print('FAIL registry: production mode needs the MIIS web-service credentials; an administrator enters them in Settings (or pass DOSEDESK_REGISTRY_USERNAME/DOSEDESK_REGISTRY_PASSWORD to this check).');
     return EXIT.registry_credentials;
   }
-  const check = await (opts.checkConnection ?? defaultConnectionCheck)(config, opts.credentials);
+  const check = await (opts.checkConnection ?? defaultConnectionCheck)(endpoint, credentials);
   if (check.ok) {
     opts.print(`ok   registry: ${check.detail}`);
     return EXIT.ok;
@@ -66,10 +104,11 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
   return check.kind === 'auth' ? EXIT.registry_credentials : EXIT.registry_unreachable;
 }
 
-function checkDatabase(dbPath: string | undefined, print: (line: string) => void): number {
+function checkDatabase(dbPath: string | undefined, print: (line: string) => void): { code: number; saved: SavedAppSettings } {
+  const none: SavedAppSettings = { site: {} };
   if (!dbPath || !existsSync(dbPath)) {
     print(`ok   database: ${dbPath ? `${dbPath} does not exist yet; it is created on first start` : 'not checked (no path given)'}`);
-    return EXIT.ok;
+    return { code: EXIT.ok, saved: none };
   }
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   let db: Database.Database | undefined;
@@ -80,30 +119,39 @@ function checkDatabase(dbPath: string | undefined, print: (line: string) => void
     const quick = String(db.pragma('quick_check', { simple: true }));
     if (quick !== 'ok') {
       print(`FAIL database: ${dbPath} is damaged (quick_check: ${quick}). Do not delete it; restore the latest backup (see the IT guide) or contact support.`);
-      return EXIT.database;
+      return { code: EXIT.database, saved: none };
     }
     if (version > latest) {
       print(`FAIL database: ${dbPath} was written by a newer DoseDesk (schema ${version}); this version understands up to ${latest}. Install the newer version.`);
-      return EXIT.database;
+      return { code: EXIT.database, saved: none };
     }
     const pending = MIGRATIONS.filter((m) => m.version > version).length;
     print(`ok   database: ${dbPath} (schema ${version}${pending ? `, ${pending} migration(s) will run at next start after a backup` : ''})`);
-    return EXIT.ok;
+    return { code: EXIT.ok, saved: version > 0 ? readSavedSettings(db) : none };
   } catch (err) {
     print(`FAIL database: ${dbPath} cannot be opened (${(err as Error).message}). Check the file's permissions and that the disk is healthy; do not delete it.`);
-    return EXIT.database;
+    return { code: EXIT.database, saved: none };
   } finally {
     db?.close();
   }
 }
 
-async function defaultConnectionCheck(config: MachineConfig, credentials: { username: string; password: string }): Promise<ConnectionCheck> {
-  const site = {
-    url: config.fixed['registry.endpointUrl'] ?? '',
-    facilityId: config.fixed['registry.facilityId'] ?? '',
-    ...credentials,
+function readSavedSettings(db: Database.Database): SavedAppSettings {
+  const get = db.prepare('SELECT value FROM settings WHERE key = ?');
+  const read = <T>(key: string): T | undefined => {
+    const row = get.get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
   };
-  const settings = config.fixed['registry.preset'] === 'cdc_standard' ? cdcStandardPreset(site) : massachusettsPreset(site);
+  return {
+    mode: read<'training' | 'production'>('app.mode'),
+    site: read<SavedAppSettings['site']>('settings.site') ?? {},
+    credentialsCipher: read<{ cipher: string }>('registry.credentials')?.cipher,
+  };
+}
+
+async function defaultConnectionCheck(endpoint: EffectiveEndpoint, credentials: { username: string; password: string }): Promise<ConnectionCheck> {
+  const site = { url: endpoint.url, facilityId: endpoint.facilityId, ...credentials };
+  const settings = endpoint.preset === 'cdc_standard' ? cdcStandardPreset(site) : massachusettsPreset(site);
   return createSoapTransport(settings).checkConnection();
 }
 

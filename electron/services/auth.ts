@@ -195,6 +195,11 @@ export class AuthService {
     }
   }
 
+  /** Whether any window has a session, locked or not: a locked screen may hide a form with unsaved input. */
+  hasOpenSessions(): boolean {
+    return this.sessions.size > 0;
+  }
+
   /** Locks sessions idle past the policy; returns the ids it locked (main pushes an event to each). */
   lockIdleSessions(): string[] {
     const locked: string[] = [];

@@ -74,6 +74,8 @@ export const machineConfigSchema = z.strictObject({
   autoLockMinutes: shape.autoLockMinutes.optional(),
   lockout: z.strictObject({ maxAttempts: shape['lockout.maxAttempts'].optional(), minutes: shape['lockout.minutes'].optional() }).optional(),
   updateChannel: z.enum(UPDATE_CHANNELS, { message: `must be one of ${UPDATE_CHANNELS.join(', ')}` }).optional(),
+  /** The HTTPS folder IT hosts with the signed installers and latest.yml/beta.yml. */
+  updateFeedUrl: z.url({ protocol: /^https$/, message: 'must be an https URL (the folder holding latest.yml)' }).optional(),
   ui: z.strictObject({ theme: z.enum(THEMES).optional(), textScale: shape['ui.textScale'].optional() }).optional(),
   /** Settings each user may override for themselves. */
   allowUserOverride: z.array(z.enum(USER_OVERRIDABLE_KEYS, { message: `may list only ${USER_OVERRIDABLE_KEYS.join(', ')}` })).optional(),
@@ -87,6 +89,8 @@ export interface MachineConfig {
   mode?: (typeof RUN_MODES)[number];
   /** Values the file sets: they win over the app's own settings and cannot be changed in the app. */
   fixed: Partial<SettingsValues>;
+  /** Where updates come from; without it the app does not update itself. */
+  updateFeedUrl?: string;
   allowUserOverride: SettingKey[];
 }
 
@@ -144,7 +148,7 @@ export function parseConfig(path: string, text: string | undefined): MachineConf
     const missing = (['registry.endpointUrl', 'registry.vaccinePin', 'registry.facilityId'] as const).filter((k) => !fixed[k]);
     if (missing.length) throw new ConfigError(path, missing.map((k) => `${k} is required when mode is "production"`));
   }
-  return { path, found: true, mode: c.mode, fixed, allowUserOverride: [...new Set(c.allowUserOverride ?? [])] };
+  return { path, found: true, mode: c.mode, fixed, updateFeedUrl: c.updateFeedUrl, allowUserOverride: [...new Set(c.allowUserOverride ?? [])] };
 }
 
 /** Reads and validates the file at start. A missing file is fine (defaults, training mode). */

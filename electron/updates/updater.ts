@@ -1,4 +1,4 @@
-import { feedFor, mayRestartForUpdate, type RestartBlockers, type UpdateSource } from './update-policy';
+import { feedFor, mayRestartForUpdate, type FeedOptions, type RestartBlockers, type UpdateSource } from './update-policy';
 
 // Drives electron-updater (passed in, so tests use a fake and no Electron loads). Downloads in
 // the background; electron-updater verifies the SHA-512 from the feed and, on Windows, the
@@ -13,7 +13,7 @@ export interface UpdaterLike {
   allowPrerelease: boolean;
   allowDowngrade: boolean;
   channel: string | null;
-  setFeedURL(options: Record<string, unknown>): void;
+  setFeedURL(options: FeedOptions): void;
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
   on(event: 'update-downloaded', listener: (info: { version: string }) => void): unknown;

@@ -95,3 +95,20 @@ describe('signing requirements for a release build', () => {
     expect(check.notes[0]).toMatch(/SHA-512/);
   });
 });
+
+describe('fuses in the package and in the code agree', () => {
+  it("sets every fuse the shell's security settings call for", async () => {
+    const { RELEASE_FUSES } = await import('../../electron/security/fuses');
+    const { FuseV1Options } = await import('@electron/fuses');
+    const expected = {
+      runAsNode: RELEASE_FUSES[FuseV1Options.RunAsNode],
+      enableCookieEncryption: RELEASE_FUSES[FuseV1Options.EnableCookieEncryption],
+      enableNodeOptionsEnvironmentVariable: RELEASE_FUSES[FuseV1Options.EnableNodeOptionsEnvironmentVariable],
+      enableNodeCliInspectArguments: RELEASE_FUSES[FuseV1Options.EnableNodeCliInspectArguments],
+      enableEmbeddedAsarIntegrityValidation: RELEASE_FUSES[FuseV1Options.EnableEmbeddedAsarIntegrityValidation],
+      onlyLoadAppFromAsar: RELEASE_FUSES[FuseV1Options.OnlyLoadAppFromAsar],
+      grantFileProtocolExtraPrivileges: RELEASE_FUSES[FuseV1Options.GrantFileProtocolExtraPrivileges],
+    };
+    expect(config.electronFuses).toMatchObject(expected);
+  });
+});

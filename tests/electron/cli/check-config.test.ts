@@ -93,6 +93,25 @@ describe('dosedesk --check-config', () => {
     expect((await check({ configPath: path, credentials: { username: 'clinic', password: 'wrong' } })).code).toBe(EXIT.registry_credentials);
   });
 
+  it("uses what an administrator set in the app when IT's file leaves it open, with the stored credentials", async () => {
+    const dbPath = join(dir, 'app-production.sqlite3');
+    const store = openStore(dbPath);
+    store.settings.set('app.mode', 'production', null);
+    store.settings.set('settings.site', { 'registry.preset': 'massachusetts', 'registry.endpointUrl': sim.url, 'registry.facilityId': '10144' }, null);
+    store.settings.set('registry.credentials', { username: 'clinic', cipher: Buffer.from('clinic:right-password').toString('base64') }, null);
+    store.close();
+    const decrypt = (cipher: string) => {
+      const [username, password] = Buffer.from(cipher, 'base64').toString('utf8').split(':') as [string, string];
+      return { username, password };
+    };
+    const r = await check({ configPath: join(dir, 'absent.json'), dbPath, decryptStoredCredentials: decrypt });
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/ok {3}registry:/);
+    const broken = await check({ configPath: join(dir, 'absent.json'), dbPath, decryptStoredCredentials: () => { throw new Error('key unavailable'); } });
+    expect(broken.code).toBe(EXIT.registry_credentials);
+    expect(broken.out).toMatch(/enter them again/);
+  });
+
   it('exits 4 when nothing answers at the endpoint', async () => {
     const closed = await startRegistrySimulator();
     const url = closed.url;

@@ -48,6 +48,7 @@ describe('machine configuration file', () => {
           autoLockMinutes: 5,
           lockout: { maxAttempts: 4, minutes: 30 },
           updateChannel: 'off',
+          updateFeedUrl: 'https://updates.harbor.example/dosedesk/',
           allowUserOverride: ['ui.theme', 'ui.theme', 'ui.textScale'],
         }),
     );
@@ -57,6 +58,7 @@ describe('machine configuration file', () => {
       expect(c.mode).toBe('production');
       expect(c.fixed).toMatchObject({ 'site.state': 'MA', 'registry.vaccinePin': 'PIN-123', autoLockMinutes: 5, 'lockout.maxAttempts': 4, updateChannel: 'off' });
       expect(c.allowUserOverride).toEqual(['ui.theme', 'ui.textScale']);
+      expect(c.updateFeedUrl).toBe('https://updates.harbor.example/dosedesk/');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -74,6 +76,7 @@ describe('machine configuration file', () => {
     ['{ "registry": { "vaccinePin": "has spaces" } }', `${FILE}: registry.vaccinePin must be the Vaccine PIN`],
     ['{ "mode": "production" }', `${FILE}: registry.endpointUrl is required when mode is "production"`],
     ['{ "registry": ', `${FILE}: is not valid JSON`],
+    ['{ "updateFeedUrl": "http://updates.example/dosedesk/" }', `${FILE}: updateFeedUrl must be an https URL`],
   ])('%s → names the file and the field', (text, expected) => {
     const problems = problemsOf(text);
     expect(problems.some((p) => p.startsWith(expected)), problems.join('\n')).toBe(true);
