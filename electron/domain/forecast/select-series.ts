@@ -1,0 +1,120 @@
+// Picks the best patient series for an antigen (CDSi chapter 8): per series group a
+// prioritized series (complete beats in-process beats not started; in-process series are
+// scored), then one series across groups.
+import type { SeriesRun } from './evaluate-series';
+import type { SeriesForecast } from './forecast-series';
+import type { PatientContext } from './patient-context';
+
+export interface Candidate {
+  run: SeriesRun;
+  forecast: SeriesForecast;
+}
+
+const byPreference = (a: Candidate, b: Candidate): number => a.run.series.preference - b.run.series.preference;
+
+function canStart(c: Candidate, ctx: PatientContext): boolean {
+  const s = c.run.series;
+  if (s.minAgeToStart && ctx.assessment < ctx.ageDate(s.minAgeToStart)) return false;
+  if (s.maxAgeToStart && ctx.assessment >= ctx.ageDate(s.maxAgeToStart)) return false;
+  return true;
+}
+
+function bestInGroup(list: Candidate[], ctx: PatientContext): Candidate | undefined {
+  if (list.length <= 1) return list[0];
+  const withValid = list.filter((c) => c.run.validCount > 0);
+  if (withValid.length === 0) {
+    const done = list.find((c) => c.forecast.status === 'complete');
+    if (done) return done;
+    const fresh = list.filter((c) => c.run.series.type !== 'Evaluation Only');
+    return fresh.find((c) => c.run.series.defaultSeries) ?? fresh.sort(byPreference)[0];
+  }
+  // A series whose first valid dose came outside its start ages was never started.
+  const inRange = withValid.filter((c) => startedInRange(c, ctx));
+  const pool = inRange.length > 0 ? inRange : withValid;
+  const complete = pool.filter((c) => c.forecast.status === 'complete');
+  if (complete.length > 0) {
+    return complete.sort(
+      (a, b) => b.run.validCount - a.run.validCount || Number(b.run.series.productPath) - Number(a.run.series.productPath) || byPreference(a, b),
+    )[0];
+  }
+  return scoreInProcess(pool, ctx);
+}
+
+export function startedInRange(c: Candidate, ctx: PatientContext): boolean {
+  const s = c.run.series;
+  const first = c.run.outcomes.findIndex((o) => o.status === 'valid');
+  const date = c.run.doses[first]?.date;
+  if (date === undefined) return false;
+  // Only the upper bound: CDC's cases keep a series started early (HPV 3-dose begun at 9) valid.
+  return !s.maxAgeToStart || date < ctx.ageDate(s.maxAgeToStart);
+}
+
+function remaining(c: Candidate): number {
+  return c.run.series.doses.length - c.forecast.target;
+}
+
+function earliestOf(c: Candidate): number {
+  return c.forecast.earliest ?? Number.MAX_SAFE_INTEGER;
+}
+
+/** In-process scoring: most valid doses, closest to completion, can finish earliest. */
+function scoreInProcess(list: Candidate[], ctx: PatientContext): Candidate | undefined {
+  const alive = list.filter((c) => c.forecast.status !== 'aged_out');
+  const pool = alive.length > 0 ? alive : list;
+  if (pool.length === 1) return pool[0];
+  const maxValid = Math.max(...pool.map((c) => c.run.validCount));
+  const minRemaining = Math.min(...pool.map(remaining));
+  const minEarliest = Math.min(...pool.map(earliestOf));
+  let best: Candidate | undefined;
+  let bestScore = -Infinity;
+  for (const c of [...pool].sort(byPreference)) {
+    let score = 0;
+    if (c.run.validCount === maxValid) score++;
+    if (remaining(c) === minRemaining) score += 2;
+    if (earliestOf(c) === minEarliest) score++;
+    if (c.run.series.productPath && c.run.validCount === c.run.doses.length) score++;
+    if (!canStart(c, ctx) && c.run.validCount === 0) score--;
+    if (score > bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export function selectBestSeries(all: Candidate[], ctx: PatientContext): Candidate | undefined {
+  // Evaluation-only series count only when they are complete.
+  let candidates = all;
+  let oneGroup = true;
+  for (const c of all) {
+    if (c.run.series.type === 'Evaluation Only' && c.forecast.status !== 'complete') {
+      candidates = all.filter((x) => x.run.series.type !== 'Evaluation Only' || x.forecast.status === 'complete');
+      break;
+    }
+    if (c.run.series.seriesGroup !== (all[0] as Candidate).run.series.seriesGroup) oneGroup = false;
+  }
+  if (candidates.length <= 1) return candidates[0];
+  if (oneGroup && candidates === all) return bestInGroup(candidates, ctx);
+  const groups = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    const g = groups.get(c.run.series.seriesGroup);
+    if (g) g.push(c);
+    else groups.set(c.run.series.seriesGroup, [c]);
+  }
+  const prioritized: Candidate[] = [];
+  for (const list of groups.values()) {
+    const b = bestInGroup(list, ctx);
+    if (b) prioritized.push(b);
+  }
+  if (prioritized.length <= 1) return prioritized[0];
+  // A group the patient has not started and is not yet old enough to start is not a choice.
+  const applicable = prioritized.filter((c) => c.run.validCount > 0 || c.forecast.status === 'complete' || canStart(c, ctx));
+  const pool = applicable.length > 0 ? applicable : prioritized;
+  const complete = pool.find((c) => c.forecast.status === 'complete');
+  if (complete) return complete;
+  const due = pool.filter((c) => c.forecast.status === 'not_complete');
+  if (due.length > 0) {
+    return due.sort((a, b) => (a.forecast.earliest ?? 0) - (b.forecast.earliest ?? 0) || a.run.series.priority.localeCompare(b.run.series.priority))[0];
+  }
+  return pool[0];
+}
