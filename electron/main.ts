@@ -1,4 +1,5 @@
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkConfig } from './cli/check-config';
 import type { SessionEvent } from './api';
@@ -24,6 +25,16 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 const IDLE_CHECK_MS = 15_000;
 const UPDATE_CHECK_MS = 4 * 60 * 60_000;
 const dbPathFor = () => join(app.getPath('userData'), 'dosedesk.sqlite3');
+/**
+ * Under `npm start` the SQLite addon comes from build/.native/ (built for Electron's ABI by
+ * `npm run build:native`); node_modules keeps the Node build for tests. A packaged app has the
+ * Electron build in app.asar.unpacked, where the default lookup finds it.
+ */
+function nativeBinding(): string | undefined {
+  if (app.isPackaged || !process.versions.electron) return undefined;
+  const tree = `electron-${process.versions.electron}-${process.platform}-${process.arch}`;
+  return join(__dirname, '..', 'build', '.native', tree, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+}
 let started: StartedApp | undefined;
 let mainWindow: BrowserWindow | undefined;
 let shuttingDown = false;
@@ -69,9 +80,14 @@ async function start(): Promise<void> {
     throw err;
   }
 
+  const binding = nativeBinding();
+  if (binding && !existsSync(binding)) {
+    return fatal('DoseDesk cannot start', `The SQLite module built for Electron is missing (${binding}). Run "npm run build:native" once (npm start does it for you).`);
+  }
   try {
     started = await startApp({
       dbPath: dbPathFor(),
+      nativeBinding: binding,
       config,
       safeStorage,
       info: { name: app.getName(), version: app.getVersion(), platform: process.platform },
@@ -137,6 +153,7 @@ async function runCheckConfig(argv: string[]): Promise<void> {
   const code = await checkConfig({
     configPath: i >= 0 ? argv[i + 1] : undefined,
     dbPath: dbPathFor(),
+    nativeBinding: nativeBinding(),
     skipRegistry: argv.includes('--skip-registry'),
     decryptStoredCredentials: (cipher) => JSON.parse(safeStorage.decryptString(Buffer.from(cipher, 'base64'))) as { username: string; password: string },
     print: (line) => console.log(line),

@@ -7,7 +7,7 @@
 // Needs Electron's headers from the internet. The result is checked: a binary built for
 // Node's ABI (what an offline "successful" rebuild produces) is refused.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertAddonAbi } from '../hooks/native-abi.cjs';
@@ -25,6 +25,17 @@ const sqliteVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8
 const platform = arg('platform', process.platform);
 const arch = arg('arch', process.arch);
 const tree = join(root, 'build', '.native', `electron-${electronVersion}-${platform}-${arch}`);
+
+const addon = join(tree, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+if (existsSync(addon) && !process.argv.includes('--force')) {
+  try {
+    assertAddonAbi(addon, abi, 'The Electron build of better-sqlite3');
+    console.log(`Up to date: ${addon} targets Electron's ABI ${abi} (--force rebuilds).`);
+    process.exit(0);
+  } catch {
+    console.log('The existing build targets another ABI; rebuilding.');
+  }
+}
 
 mkdirSync(tree, { recursive: true });
 writeFileSync(
@@ -47,6 +58,5 @@ execFileSync(
   { cwd: tree, env, stdio: 'inherit' },
 );
 
-const addon = join(tree, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
 assertAddonAbi(addon, abi, 'The rebuilt better-sqlite3');
 console.log(`OK: ${addon} targets Electron's ABI ${abi}.`);

@@ -39,6 +39,8 @@ export interface CheckConfigOptions {
    * so the check uses exactly what the app will send.
    */
   decryptStoredCredentials?: (cipherBase64: string) => { username: string; password: string };
+  /** See OpenStoreOptions.nativeBinding (Electron in development). */
+  nativeBinding?: string;
   /** Skip the network step (e.g. imaging a machine before it is on the clinic network). */
   skipRegistry?: boolean;
   /** Replace the connection check (tests use the real transport against a loopback simulator). */
@@ -60,7 +62,7 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
   }
   opts.print(config.found ? `ok   configuration: ${path}` : `ok   configuration: no file at ${path}; defaults apply (training mode)`);
 
-  const db = checkDatabase(opts.dbPath, opts.print);
+  const db = checkDatabase(opts.dbPath, opts.print, opts.nativeBinding);
   if (db.code !== EXIT.ok) return db.code;
 
   // What the app will use: IT's file wins, then what an administrator set in the app.
@@ -104,7 +106,7 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
   return check.kind === 'auth' ? EXIT.registry_credentials : EXIT.registry_unreachable;
 }
 
-function checkDatabase(dbPath: string | undefined, print: (line: string) => void): { code: number; saved: SavedAppSettings } {
+function checkDatabase(dbPath: string | undefined, print: (line: string) => void, nativeBinding?: string): { code: number; saved: SavedAppSettings } {
   const none: SavedAppSettings = { site: {} };
   if (!dbPath || !existsSync(dbPath)) {
     print(`ok   database: ${dbPath ? `${dbPath} does not exist yet; it is created on first start` : 'not checked (no path given)'}`);
@@ -114,7 +116,7 @@ function checkDatabase(dbPath: string | undefined, print: (line: string) => void
   let db: Database.Database | undefined;
   try {
     // Read-only: a check must never migrate, repair or create anything.
-    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    db = new Database(dbPath, { readonly: true, fileMustExist: true, nativeBinding });
     const version = Number(db.pragma('user_version', { simple: true }));
     const quick = String(db.pragma('quick_check', { simple: true }));
     if (quick !== 'ok') {

@@ -20,6 +20,8 @@ export interface StartAppOptions extends Omit<AppServicesOptions, 'store' | 'con
   config: MachineConfig;
   /** Default true: start the training simulator or the MIIS transport and the sync engine. */
   reporting?: boolean;
+  /** See OpenStoreOptions.nativeBinding. */
+  nativeBinding?: string;
 }
 
 export interface StartedApp {
@@ -32,8 +34,8 @@ export interface StartedApp {
 }
 
 export async function startApp(options: StartAppOptions): Promise<StartedApp> {
-  const { dbPath, config, reporting: withReporting = true, ...rest } = options;
-  const store = openStore(dbPath, { now: rest.now });
+  const { dbPath, config, reporting: withReporting = true, nativeBinding, ...rest } = options;
+  const store = openStore(dbPath, { now: rest.now, nativeBinding });
   let reporting: Reporting | undefined;
   const services = createAppServices({
     ...rest,

@@ -30,6 +30,12 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
   /** Tests only: stands in for `process.platform` (fullfsync is a macOS setting). */
   platform?: NodeJS.Platform;
+  /**
+   * The compiled SQLite addon to load instead of node_modules' copy: `npm start` runs the app
+   * in Electron with the Electron-ABI build from build/.native/, while node_modules keeps the
+   * Node build that the tests and benchmarks use.
+   */
+  nativeBinding?: string;
 }
 
 /** The store as this module builds it: the contract plus the bulk patient import. */
@@ -136,8 +142,13 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
   }
   let db: Database.Database;
   try {
-    db = new Database(path);
+    db = new Database(path, { nativeBinding: options.nativeBinding });
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|invalid ELF|not a valid Win32/i.test(String((err as Error).message))) {
+      // The compiled SQLite module itself would not load: an installation problem, not the data.
+      throw new StoreError('io', `DoseDesk's database module could not be loaded, so no database was opened. Reinstall DoseDesk (IT: the better-sqlite3 build must match this Electron version). (${(err as Error).message})`, { code, cause: err });
+    }
     throw classifyError(err, `opening the database at ${path}`);
   }
   try {

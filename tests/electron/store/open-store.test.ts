@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, openStore } from '../../../electron/store';
@@ -162,5 +163,30 @@ describe('openStore', () => {
     writeFileSync(file(), 'this is a spreadsheet, not a database'.repeat(200));
     expect(() => openStore(file())).toThrow(expect.objectContaining({ kind: 'corrupt' }));
     expect(existsSync(file())).toBe(true);
+  });
+});
+
+describe('openStore with a separately built SQLite addon', () => {
+  it('loads the addon it is given (npm start passes the Electron build from build/.native/)', () => {
+    const dir = tempDir();
+    const addon = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+    const store = openStore(join(dir.dir, 'native.sqlite3'), { nativeBinding: addon });
+    try {
+      expect(store.durability.synchronous).toBe(2);
+    } finally {
+      store.close();
+      dir.cleanup();
+    }
+  });
+
+  it('fails with a classified error, creating nothing, when the addon is missing', () => {
+    const dir = tempDir();
+    const file = join(dir.dir, 'never.sqlite3');
+    try {
+      expect(() => openStore(file, { nativeBinding: join(dir.dir, 'missing.node') })).toThrow(StoreError);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      dir.cleanup();
+    }
   });
 });
