@@ -1,6 +1,7 @@
 // Display texts for coded values (CE.2), from the shared code tables when they know the code.
 // A missing label never stops a message: the code alone is valid HL7 (CE.2 is RE).
 import * as codes from '../../electron/domain/codes';
+import { hl7Display } from '../../electron/domain/codes/demographics';
 
 function safe(lookup: () => string | undefined): string {
   try {
@@ -42,85 +43,10 @@ export const refusalLabel = memo((code: string): string => safe(() => codes.refu
 export const historicalSourceLabel = memo((code: string): string => safe(() => codes.historicalSource(code)?.label));
 export const visDocumentType = memo((encoded: string): string => safe(() => codes.visByEncodedString(encoded)?.documentType));
 
-const RACE: Record<string, string> = {
-  '1002-5': 'American Indian or Alaska Native',
-  '2028-9': 'Asian',
-  '2054-5': 'Black or African-American',
-  '2076-8': 'Native Hawaiian or Other Pacific Islander',
-  '2106-3': 'White',
-  '2131-1': 'Other Race',
-  ASKU: 'Asked but unknown',
-  UNK: 'Unknown',
-};
-const ETHNICITY: Record<string, string> = {
-  '2135-2': 'Hispanic or Latino',
-  '2186-5': 'Not Hispanic or Latino',
-  ASKU: 'Asked but unknown',
-  UNK: 'Unknown',
-};
-export const raceLabel = (code: string): string => RACE[code] ?? '';
-export const ethnicityLabel = (code: string): string => ETHNICITY[code] ?? '';
-
-const RELATIONSHIP: Record<string, string> = {
-  MTH: 'Mother',
-  FTH: 'Father',
-  GRD: 'Guardian',
-  PAR: 'Parent',
-  SPO: 'Spouse',
-  SIB: 'Sibling',
-  GRP: 'Grandparent',
-  CHD: 'Child',
-  FCH: 'Foster child',
-  CGV: 'Care giver',
-  OTH: 'Other',
-};
-export const relationshipLabel = (code: string): string => RELATIONSHIP[code] ?? '';
-
-const PUBLICITY: Record<string, string> = {
-  '01': 'No reminder/recall',
-  '02': 'Reminder/recall - any method',
-  '03': 'Reminder/recall - no calls',
-  '04': 'Reminder only - any method',
-  '05': 'Reminder only - no calls',
-  '06': 'Recall only - any method',
-  '07': 'Recall only - no calls',
-  '08': 'Reminder/recall - to provider',
-  '09': 'Reminder to provider',
-  '10': 'Only reminder to provider, no recall',
-  '11': 'Recall to provider',
-  '12': 'Only recall to provider, no reminder',
-};
-export const publicityLabel = (code: string): string => PUBLICITY[code] ?? '';
-
-// ISO 639-2 names of the languages most spoken in Massachusetts homes (ACS); others go code-only.
-const LANGUAGE: Record<string, string> = {
-  eng: 'English',
-  spa: 'Spanish',
-  por: 'Portuguese',
-  zho: 'Chinese',
-  chi: 'Chinese',
-  hat: 'Haitian; Haitian Creole',
-  vie: 'Vietnamese',
-  rus: 'Russian',
-  ara: 'Arabic',
-  khm: 'Central Khmer',
-  fra: 'French',
-  fre: 'French',
-  ita: 'Italian',
-  kor: 'Korean',
-  pol: 'Polish',
-  hin: 'Hindi',
-  ell: 'Greek',
-  gre: 'Greek',
-  cpp: 'Creoles and pidgins, Portuguese-based',
-  som: 'Somali',
-  nep: 'Nepali',
-  alb: 'Albanian',
-  sqi: 'Albanian',
-  ben: 'Bengali',
-  jpn: 'Japanese',
-  tgl: 'Tagalog',
-  ukr: 'Ukrainian',
-  sgn: 'Sign languages',
-};
-export const languageLabel = (code: string): string => LANGUAGE[code] ?? '';
+// Demographic value sets (CDCREC race/ethnicity, HL7 0063, 0215, ISO 639-2) live with the
+// domain's code tables, shared with the forms.
+export const raceLabel = hl7Display.race;
+export const ethnicityLabel = hl7Display.ethnicity;
+export const relationshipLabel = hl7Display.relationship;
+export const publicityLabel = hl7Display.publicity;
+export const languageLabel = hl7Display.language;
