@@ -1,0 +1,96 @@
+import type { RunMode, SyncEvent as ApiSyncEvent, SyncStatus as ApiSyncStatus } from '../../electron/api';
+import type { KickReason as ShellKickReason, SyncController } from '../../electron/services/sync-controller';
+import { createSyncEngine } from '../engine';
+import type { KickReason, SyncEngine, SyncEngineOptions, SyncEvent, SyncStatus } from './types';
+
+// The engine as the shell sees it (electron/services/sync-controller.ts): the API's status
+// shape, the shell's kick vocabulary, and outcome events for the chart and work queue.
+
+const KICKS: Record<ShellKickReason, KickReason> = {
+  user: 'manual',
+  dose_saved: 'dose_recorded',
+  online: 'network_up',
+  settings_changed: 'settings_changed',
+  startup: 'startup',
+};
+
+export function toApiStatus(s: SyncStatus, mode: RunMode): ApiSyncStatus {
+  const problem = s.configurationProblem ?? (s.stuck > 0 ? s.lastError : undefined);
+  const state: ApiSyncStatus['state'] =
+    s.state === 'stopped'
+      ? 'stopped'
+      : s.state === 'needs_configuration' || s.stuck > 0
+        ? 'needs_attention'
+        : s.state === 'offline' || s.state === 'waiting'
+          ? 'waiting_for_network'
+          : s.state;
+  const out: ApiSyncStatus = {
+    state,
+    mode,
+    pending: s.pending,
+    sending: s.inFlight,
+    accepted: s.done - s.warnings,
+    warning: s.warnings,
+    rejected: s.failed,
+  };
+  if (s.lastSuccessAt) out.lastAcceptedAt = s.lastSuccessAt;
+  if (s.nextDeadlineAt) out.nextDeadlineAt = s.nextDeadlineAt;
+  if (s.nextAttemptAt) out.nextAttemptAt = s.nextAttemptAt;
+  if (problem) out.problem = { code: problem.code, message: problem.message };
+  return out;
+}
+
+function toApiEvent(e: SyncEvent): ApiSyncEvent | undefined {
+  switch (e.type) {
+    case 'accepted':
+      return { type: 'outcome', seq: e.seq, doseId: e.doseId, patientId: e.patientId, outcome: e.warning ? 'warning' : 'accepted' };
+    case 'rejected':
+      return { type: 'outcome', seq: e.seq, doseId: e.doseId, patientId: e.patientId, outcome: 'rejected' };
+    case 'retry':
+      return { type: 'outcome', seq: e.seq, doseId: e.doseId, patientId: e.patientId, outcome: 'retry' };
+    case 'paused':
+      return { type: 'blocked', code: e.code, message: e.reason };
+    default:
+      return undefined;
+  }
+}
+
+export interface SyncControllerOptions extends SyncEngineOptions {
+  mode: () => RunMode;
+}
+
+/** Creates and starts the engine behind the shell's SyncController interface. */
+export function createSyncController(options: SyncControllerOptions): SyncController & { engine: SyncEngine } {
+  const listeners = new Set<(event: ApiSyncEvent) => void>();
+  const send = (event: ApiSyncEvent): void => {
+    for (const l of listeners) {
+      try {
+        l(event);
+      } catch {
+        // A closed window must not stop the others from hearing.
+      }
+    }
+  };
+  const engine = createSyncEngine({
+    ...options,
+    onEvent: (e) => {
+      options.onEvent?.(e);
+      const api = toApiEvent(e);
+      if (api) send(api);
+    },
+  });
+  engine.onStatus((s) => send({ type: 'status', status: toApiStatus(s, options.mode()) }));
+  engine.start();
+  return {
+    engine,
+    status: () => toApiStatus(engine.status(), options.mode()),
+    kick: (reason) => engine.kick(KICKS[reason]),
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    stop: () => engine.stop(),
+  };
+}

@@ -1,0 +1,131 @@
+import type { OutboxEntry, Store } from '../../electron/store/types';
+import type { Hl7SiteConfig } from '../hl7/config';
+import type { RegistryTransport } from '../transport/types';
+
+// The engine's boundary types: what it needs from the app (store, transport, clock, timers) and
+// what it tells the app (status snapshots for the UI, events for the log).
+
+export type KickReason = 'startup' | 'dose_recorded' | 'network_up' | 'manual' | 'timer' | 'settings_changed';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Timer functions, injectable so unit tests can run hours of backoff in virtual time. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface BackoffSettings {
+  /** First retry waits up to this long (full jitter). */
+  baseMs: number;
+  /** No wait is ever longer than this; a stored due time further ahead counts as due (clock set back). */
+  capMs: number;
+}
+
+/** The parts of the store the engine touches. */
+export type EngineStore = Pick<Store, 'outbox'> & Partial<Pick<Store, 'patients' | 'doses' | 'clinicians'>>;
+
+/** Builds the HL7 text for an entry (once: the engine stores it and resends the same bytes). */
+export type MessageBuilder = (entry: OutboxEntry) => string;
+
+export type TransportSource = RegistryTransport | (() => RegistryTransport | undefined);
+
+export interface SyncEngineOptions {
+  store: EngineStore;
+  /** The transport, or a getter when settings can change while the app runs (undefined = not configured). */
+  transport: TransportSource;
+  /**
+   * Builds VXU text for an entry whose message was not built yet. Defaults to building from the
+   * store's records with `hl7Config` (then the store must include patients, doses, clinicians).
+   */
+  buildMessage?: MessageBuilder;
+  hl7Config?: Hl7SiteConfig | (() => Hl7SiteConfig);
+  clock?: Clock;
+  /** Uniform in [0, 1); jitter source. */
+  random?: () => number;
+  /** Parallel submissions (one patient's entries never run in parallel: the store claims one per patient). */
+  concurrency?: number;
+  backoff?: BackoffSettings;
+  /** Attempts per entry per hour, whatever the backoff says (B.5 #16: a failing registry is not hammered). */
+  maxAttemptsPerHour?: number;
+  /** After this many failed attempts in a row an entry counts as stuck and is reported, never dropped. */
+  stuckAfterAttempts?: number;
+  /** Longest sleep when nothing is due; the loop re-reads the outbox at least this often. */
+  idleMaxSleepMs?: number;
+  /** How long stop() lets in-flight sends finish before aborting them. */
+  stopGraceMs?: number;
+  /** Status snapshots are coalesced to at most one per this interval while draining. */
+  statusIntervalMs?: number;
+  onEvent?: (event: SyncEvent) => void;
+  timers?: Timers;
+}
+
+export type SyncState =
+  /** Nothing due. */
+  | 'idle'
+  /** Sending or about to. */
+  | 'sending'
+  /** The registry could not be reached; the engine probes on a backoff schedule. */
+  | 'offline'
+  /** The registry asked us to wait (Retry-After). */
+  | 'waiting'
+  /** Credentials, certificate or endpoint are wrong: paused until settings change or a manual retry. */
+  | 'needs_configuration'
+  | 'stopped';
+
+export interface SyncProblem {
+  code: string;
+  message: string;
+  at: string;
+  seq?: number;
+}
+
+export interface SyncStatus {
+  state: SyncState;
+  pending: number;
+  inFlight: number;
+  /** Accepted, with or without warnings. */
+  done: number;
+  warnings: number;
+  /** Rejected: waiting for a person on the work queue. */
+  failed: number;
+  lastSuccessAt?: string;
+  lastAttemptAt?: string;
+  /** When the engine will try again, when it is waiting. */
+  nextAttemptAt?: string;
+  /** Entries that failed `stuckAfterAttempts` times in a row and are still being retried. */
+  stuck: number;
+  lastError?: SyncProblem;
+  /** Set in `needs_configuration`: what IT must fix. */
+  configurationProblem?: SyncProblem;
+  /** Earliest legal deadline (105 CMR 222.100) among entries not yet accepted. */
+  nextDeadlineAt?: string;
+}
+
+export type SyncEvent =
+  | { type: 'kick'; reason: KickReason }
+  | { type: 'claimed'; seq: number; attempt: number }
+  | { type: 'accepted'; seq: number; doseId: string; patientId: string; controlId: string; warning: boolean }
+  | { type: 'rejected'; seq: number; doseId: string; patientId: string; controlId: string; reason: string }
+  | { type: 'retry'; seq: number; doseId: string; patientId: string; controlId: string; code: string; reason: string; nextAttemptAt: string; attempt: number }
+  /** The registry answered with an ACK for a different message: nothing is recorded against either. */
+  | { type: 'ack_mismatch'; seq: number; expected: string; received: string; knownEntrySeq?: number }
+  | { type: 'ack_unreadable'; seq: number; reason: string }
+  | { type: 'stuck'; seq: number; attempts: number; reason: string }
+  | { type: 'paused'; code: string; reason: string }
+  | { type: 'resumed'; reason: KickReason }
+  | { type: 'build_failed'; seq: number; reason: string }
+  | { type: 'store_error'; reason: string };
+
+export interface SyncEngine {
+  start(): void;
+  /** Stops claiming, lets in-flight sends finish (aborting them after the grace period), then resolves. */
+  stop(): Promise<void>;
+  kick(reason: KickReason): void;
+  status(): SyncStatus;
+  onStatus(listener: (status: SyncStatus) => void): () => void;
+  /** Resolves once nothing is due and nothing is in flight (for tests, benchmarks and shutdown). */
+  whenIdle(): Promise<void>;
+}

@@ -1,0 +1,50 @@
+import type { SyncEvent as ApiSyncEvent } from '../../../electron/api';
+import { createSyncController, toApiStatus } from '../../../sync/engine/controller';
+import type { SyncStatus } from '../../../sync/engine/types';
+import { FakeOutbox, ScriptedTransport, VirtualTime, fakeMessage } from './support/fakes';
+
+// The engine behind the shell's SyncController interface (electron/services/sync-controller.ts).
+
+const base: SyncStatus = { state: 'idle', pending: 2, inFlight: 1, done: 5, warnings: 2, failed: 1, stuck: 0 };
+
+describe('sync controller adapter', () => {
+  it('maps engine status to the API shape', () => {
+    expect(toApiStatus(base, 'training')).toEqual({ state: 'idle', mode: 'training', pending: 2, sending: 1, accepted: 3, warning: 2, rejected: 1 });
+    expect(toApiStatus({ ...base, state: 'offline', nextAttemptAt: '2026-01-01T00:00:00.000Z' }, 'production')).toMatchObject({
+      state: 'waiting_for_network',
+      nextAttemptAt: '2026-01-01T00:00:00.000Z',
+    });
+    const paused = toApiStatus({ ...base, state: 'needs_configuration', configurationProblem: { code: 'security_fault', message: 'Password refused.', at: 'x' } }, 'production');
+    expect(paused).toMatchObject({ state: 'needs_attention', problem: { code: 'security_fault', message: 'Password refused.' } });
+    const stuck = toApiStatus({ ...base, stuck: 3, lastError: { code: 'ack_not_hl7', message: 'Garbage ACK.', at: 'x' } }, 'production');
+    expect(stuck).toMatchObject({ state: 'needs_attention', problem: { code: 'ack_not_hl7' } });
+    expect(toApiStatus({ ...base, state: 'stopped' }, 'training').state).toBe('stopped');
+  });
+
+  it('starts the engine, maps the shell kicks, and pushes outcome and status events', async () => {
+    const time = new VirtualTime();
+    const outbox = new FakeOutbox(time);
+    const transport = new ScriptedTransport();
+    const seen: ApiSyncEvent[] = [];
+    const controller = createSyncController({
+      store: { outbox },
+      transport,
+      buildMessage: fakeMessage,
+      clock: time.clock,
+      timers: time.timers,
+      mode: () => 'training',
+      statusIntervalMs: 100,
+    });
+    controller.onStatus((e) => seen.push(e));
+    await time.advance(1_000);
+    outbox.add({ patientId: 'P1', doseId: 'D1' });
+    controller.kick('dose_saved');
+    await time.advance(1_000);
+    expect(outbox.entries[0]?.state).toBe('accepted');
+    expect(seen).toContainEqual({ type: 'outcome', seq: 1, doseId: 'D1', patientId: 'P1', outcome: 'accepted' });
+    expect(seen.some((e) => e.type === 'status' && e.status.accepted === 1 && e.status.mode === 'training')).toBe(true);
+    expect(controller.status()).toMatchObject({ state: 'idle', accepted: 1, pending: 0 });
+    await controller.stop();
+    expect(controller.status().state).toBe('stopped');
+  });
+});

@@ -1,0 +1,500 @@
+import type { SubmitOutcome } from '../../../sync/transport/types';
+import type { SyncStatus } from '../../../sync/engine/types';
+import { ack, controlIdOf, gate, retryOutcome } from './support/fakes';
+import { rig } from './support/harness';
+
+// The engine against in-memory fakes in virtual time: every rule of the outbox state machine,
+// one at a time, with exact expectations. The same rules over real HTTP and SQLite are in
+// engine.sim.test.ts; crashes in crash.test.ts.
+
+const deliveredAa = (hl7: string): SubmitOutcome => ({ kind: 'delivered', ackText: ack(hl7), ackSegments: [] });
+
+describe('sync engine (fakes, virtual time)', () => {
+  it('drains in seq order, builds each message once, stores it and records the ACK', async () => {
+    const r = rig({ concurrency: 1 });
+    for (let i = 0; i < 5; i++) r.outbox.add({ patientId: `P${i}` });
+    r.engine.start();
+    await r.time.settle();
+    expect(r.transport.sentControlIds()).toEqual(['MCI-1', 'MCI-2', 'MCI-3', 'MCI-4', 'MCI-5']);
+    expect(r.builds).toEqual([1, 2, 3, 4, 5]);
+    for (const e of r.outbox.entries) {
+      expect(e.state).toBe('accepted');
+      expect(e.messageText).toBe(r.transport.sent[e.seq - 1]);
+      expect(e.ackCode).toBe('AA');
+    }
+    const s = r.engine.status();
+    expect(s).toMatchObject({ state: 'idle', pending: 0, inFlight: 0, done: 5, failed: 0 });
+    expect(s.lastSuccessAt).toBeDefined();
+    await r.engine.stop();
+    expect(r.engine.status().state).toBe('stopped');
+  });
+
+  it('a retry resends the stored bytes with the same MSH-10 and never rebuilds', async () => {
+    const r = rig();
+    r.outbox.add({ patientId: 'P1' });
+    r.transport.script = (hl7, call) => (call < 3 ? { kind: 'retry', code: 'timeout', reason: 'slow', maybeDelivered: true } : deliveredAa(hl7));
+    r.engine.start();
+    await r.time.advance(10 * 60_000);
+    expect(r.transport.sent).toHaveLength(4);
+    expect(new Set(r.transport.sent).size).toBe(1);
+    expect(r.builds).toEqual([1]);
+    expect(r.outbox.entries[0]).toMatchObject({ state: 'accepted', attempts: 4 });
+    await r.engine.stop();
+  });
+
+  it('sends with bounded concurrency while keeping each patient one-at-a-time and in order', async () => {
+    const r = rig({ concurrency: 3 });
+    const held: { open: (o: SubmitOutcome) => void; hl7: string }[] = [];
+    r.transport.script = (hl7) => {
+      const g = gate<SubmitOutcome>();
+      held.push({ open: g.open, hl7 });
+      return g.promise;
+    };
+    // Patient A has three entries, B two, C..F one each.
+    const plan = ['A', 'B', 'A', 'C', 'D', 'B', 'A', 'E', 'F'];
+    for (const p of plan) r.outbox.add({ patientId: p });
+    r.engine.start();
+    for (let round = 0; round < 20 && r.outbox.entries.some((e) => e.state !== 'accepted'); round++) {
+      await r.time.settle();
+      expect(r.transport.active).toBeLessThanOrEqual(3);
+      const next = held.shift();
+      if (next) next.open(deliveredAa(next.hl7));
+    }
+    await r.time.settle();
+    expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+    expect(r.transport.maxActive).toBe(3);
+    expect(r.transport.patientOverlap).toBe(false);
+    const order = r.transport.sentControlIds().map((id) => Number(id.slice(4)));
+    for (const p of ['A', 'B']) {
+      const seqs = order.filter((seq) => plan[seq - 1] === p);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+    await r.engine.stop();
+  });
+
+  it('B.5 #13: a rejected dose goes to the work queue with the registry text and field, and blocks no one else', async () => {
+    const r = rig({ concurrency: 2 });
+    const bad = r.outbox.add({ patientId: 'P1', doseId: 'D-bad' });
+    const otherDoseSamePatient = r.outbox.add({ patientId: 'P1', doseId: 'D-ok' });
+    const update = r.outbox.add({ patientId: 'P1', doseId: 'D-bad', action: 'U' });
+    const others = [r.outbox.add({ patientId: 'P2' }), r.outbox.add({ patientId: 'P3' })];
+    r.transport.script = (hl7) =>
+      controlIdOf(hl7) === bad.messageControlId
+        ? {
+            kind: 'delivered',
+            ackText: ack(hl7, 'AE', [
+              { location: { segment: 'RXA', sequence: 1, field: 15 }, hl7Code: '101', severity: 'E', applicationCode: '7', userMessage: 'Lot number is required.' },
+            ]),
+            ackSegments: [],
+          }
+        : deliveredAa(hl7);
+    r.engine.start();
+    await r.time.advance(5_000);
+    const rejected = r.outbox.get(bad.seq);
+    expect(rejected?.state).toBe('rejected');
+    expect(rejected?.registryMessages).toEqual([expect.objectContaining({ severity: 'error', text: 'Lot number is required.', field: 'dose.lotNumber', code: '7', location: 'RXA-15' })]);
+    expect(r.outbox.get(otherDoseSamePatient.seq)?.state).toBe('accepted');
+    for (const o of others) expect(r.outbox.get(o.seq)?.state).toBe('accepted');
+    // The update of the rejected dose waits for its add to be fixed: never sent.
+    expect(r.outbox.get(update.seq)?.state).toBe('pending');
+    expect(r.transport.sentControlIds()).not.toContain(update.messageControlId);
+    expect(r.engine.status()).toMatchObject({ failed: 1, done: 3 });
+    await r.engine.stop();
+  });
+
+  it('AE with only warnings is accepted as a warning and keeps the registry text visible', async () => {
+    const r = rig();
+    r.outbox.add({ patientId: 'P1' });
+    r.transport.script = (hl7) => ({
+      kind: 'delivered',
+      ackText: ack(hl7, 'AE', [{ location: { segment: 'PID', sequence: 1, field: 22 }, hl7Code: '103', severity: 'W', userMessage: 'Ethnicity code not recognised; stored as unknown.' }]),
+      ackSegments: [],
+    });
+    r.engine.start();
+    await r.time.settle();
+    const e = r.outbox.entries[0];
+    expect(e?.state).toBe('warning');
+    expect(e?.registryMessages[0]).toMatchObject({ severity: 'warning', field: 'patient.ethnicity' });
+    expect(r.engine.status()).toMatchObject({ done: 1, warnings: 1 });
+    await r.engine.stop();
+  });
+
+  it('B.5 #11: one claimant per entry; backoff jittered, capped, honours Retry-After', async () => {
+    const draws = [0.1, 0.9, 0.5, 0.7, 0.3, 0.99, 0.2, 0.8, 0.6, 0.4];
+    let i = 0;
+    const r = rig({ random: () => draws[i++ % draws.length] as number, backoff: { baseMs: 1_000, capMs: 8_000 }, maxAttemptsPerHour: 1000 });
+    const e = r.outbox.add({ patientId: 'P1' });
+    const delays: number[] = [];
+    let lastSent = 0;
+    r.transport.script = () => {
+      lastSent = r.time.nowMs;
+      // unknown_fault is not a link failure: the entry's own backoff applies.
+      return { kind: 'retry', code: 'unknown_fault', reason: 'registry hiccup', maybeDelivered: true };
+    };
+    r.engine.start();
+    await r.time.settle();
+    for (let n = 0; n < 8; n++) {
+      const due = Date.parse(r.outbox.get(e.seq)?.nextAttemptAt as string);
+      delays.push(due - lastSent);
+      await r.time.advance(due - r.time.nowMs + 1);
+    }
+    // Failure n waits floor(min(cap, base·2^(n-1)) · draw): jittered, and never above the cap.
+    // The queue-wide probe hold (after 3 failures in a row) may add waiting, never shorten it.
+    const ceilings = [1_000, 2_000, 4_000, 8_000, 8_000, 8_000, 8_000, 8_000];
+    delays.forEach((d, n) => {
+      expect(d).toBeGreaterThanOrEqual(0);
+      expect(d).toBeLessThanOrEqual(ceilings[n] as number);
+    });
+    expect(delays[0]).toBe(100);
+    expect(delays[1]).toBe(1_800);
+    expect(new Set(delays).size).toBeGreaterThan(3);
+    // One claimant: the entry was never claimed while it was already in flight.
+    const claims = r.outbox.claims.filter((c) => c.seq === e.seq).map((c) => c.at);
+    expect(claims.length).toBe(r.transport.sent.length);
+    expect(r.transport.maxActive).toBe(1);
+
+    // Retry-After: 30 s from the registry beats a shorter jittered delay, for the whole queue.
+    const r2 = rig({ random: () => 0 });
+    const first = r2.outbox.add({ patientId: 'P1' });
+    r2.outbox.add({ patientId: 'P2' });
+    r2.transport.script = (hl7, call) => (call === 0 ? retryOutcome('rate_limited', 30_000) : deliveredAa(hl7));
+    r2.engine.start();
+    await r2.time.settle();
+    // P2's message was claimed in the same round, before the 429 came back.
+    const sentBefore = r2.transport.sent.length;
+    expect(Date.parse(r2.outbox.get(first.seq)?.nextAttemptAt as string) - r2.time.nowMs).toBe(30_000);
+    expect(r2.engine.status().state).toBe('waiting');
+    r2.outbox.add({ patientId: 'P3' });
+    r2.engine.kick('dose_recorded');
+    await r2.time.advance(29_000);
+    expect(r2.transport.sent.length).toBe(sentBefore);
+    await r2.time.advance(1_500);
+    expect(r2.outbox.entries.every((x) => x.state === 'accepted')).toBe(true);
+    await Promise.all([r.engine.stop(), r2.engine.stop()]);
+  });
+
+  it('B.5 #9: with the registry down, attempts continue on schedule with no new local write, and resume when it is back', async () => {
+    const r = rig({ backoff: { baseMs: 1_000, capMs: 60_000 } });
+    for (let i = 0; i < 20; i++) r.outbox.add({ patientId: `P${i}` });
+    let down = true;
+    r.transport.script = (hl7) => (down ? retryOutcome('network') : deliveredAa(hl7));
+    r.engine.start();
+    await r.time.settle();
+    expect(r.engine.status().state).toBe('offline');
+    const afterFirstRound = r.transport.sent.length;
+    await r.time.advance(30 * 60_000);
+    const during = r.transport.sent.length - afterFirstRound;
+    // Probing continued (one message at a time, backing off to the cap): at least one probe per
+    // cap interval, far fewer than one per entry per second.
+    expect(during).toBeGreaterThanOrEqual(25);
+    expect(during).toBeLessThanOrEqual(80);
+    expect(r.outbox.entries.every((e) => e.state === 'pending')).toBe(true);
+    down = false;
+    await r.time.advance(61_000);
+    expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+    expect(r.engine.status().state).toBe('idle');
+    await r.engine.stop();
+  });
+
+  it('B.5 #10: a network-up hint triggers a send at once; the attempt decides whether we are online', async () => {
+    const r = rig({ backoff: { baseMs: 1_000, capMs: 10 * 60_000 }, random: () => 0.99 });
+    for (let i = 0; i < 6; i++) r.outbox.add({ patientId: `P${i}` });
+    let down = true;
+    r.transport.script = (hl7) => (down ? retryOutcome('network') : deliveredAa(hl7));
+    r.engine.start();
+    await r.time.advance(20 * 60_000);
+    // Step to just after a probe: the next one is then minutes away.
+    const probes = r.transport.sent.length;
+    for (let i = 0; i < 900 && r.transport.sent.length === probes; i++) await r.time.advance(1_000);
+    const held = r.engine.status();
+    expect(held.state).toBe('offline');
+    expect(Date.parse(held.nextAttemptAt as string) - r.time.nowMs).toBeGreaterThan(60_000);
+    // The OS says online but the registry is still down: one probe, nothing changes.
+    let sent = r.transport.sent.length;
+    r.engine.kick('network_up');
+    await r.time.settle();
+    expect(r.transport.sent.length).toBe(sent + 1);
+    expect(r.outbox.entries.every((e) => e.state === 'pending')).toBe(true);
+    // Now it is really back: the next hint drains everything without waiting for the timer.
+    down = false;
+    sent = r.transport.sent.length;
+    r.engine.kick('network_up');
+    await r.time.settle();
+    expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+    expect(r.transport.sent.length).toBe(sent + 6);
+    await r.engine.stop();
+  });
+
+  it('B.5 #12: stopping during a send does not advance the entry; the same bytes go out next time', async () => {
+    const r = rig({ stopGraceMs: 1_000 });
+    const e = r.outbox.add({ patientId: 'P1' });
+    let aborted = false;
+    r.transport.script = (_hl7, _call, opts) =>
+      new Promise<SubmitOutcome>((resolve) => {
+        opts.signal?.addEventListener('abort', () => {
+          aborted = true;
+          resolve({ kind: 'retry', code: 'aborted', reason: 'cancelled', maybeDelivered: true });
+        });
+      });
+    r.engine.start();
+    await r.time.settle();
+    expect(r.outbox.get(e.seq)?.state).toBe('sending');
+    const stopping = r.engine.stop();
+    await r.time.advance(1_500);
+    await stopping;
+    expect(aborted).toBe(true);
+    const after = r.outbox.get(e.seq);
+    expect(after?.state).toBe('pending');
+    expect(after?.ackCode).toBeUndefined();
+    expect(after?.lastError).toMatch(/^aborted/);
+    // A second engine over the same outbox sends exactly the stored bytes.
+    const first = r.transport.sent[0];
+    r.transport.script = deliveredAa;
+    const { createSyncEngine } = await import('../../../sync/engine');
+    const again = createSyncEngine({
+      store: { outbox: r.outbox },
+      transport: r.transport,
+      buildMessage: () => 'REBUILT (must not be used)',
+      clock: r.time.clock,
+      timers: r.time.timers,
+    });
+    again.start();
+    await r.time.settle();
+    expect(r.transport.sent[1]).toBe(first);
+    expect(r.outbox.get(e.seq)?.state).toBe('accepted');
+    await again.stop();
+  });
+
+  it('B.5 #14: every fault class maps to exactly one of retry, reject, or needs-configuration', async () => {
+    const cases: { outcome: SubmitOutcome; expect: 'pending' | 'rejected' | 'paused' }[] = [
+      { outcome: retryOutcome('timeout'), expect: 'pending' },
+      { outcome: retryOutcome('network'), expect: 'pending' },
+      { outcome: retryOutcome('http_error'), expect: 'pending' },
+      { outcome: retryOutcome('unavailable', 1_000), expect: 'pending' },
+      { outcome: { kind: 'retry', code: 'unknown_fault', reason: 'x', maybeDelivered: true }, expect: 'pending' },
+      { outcome: { kind: 'retry', code: 'malformed_response', reason: 'x', maybeDelivered: true }, expect: 'pending' },
+      { outcome: { kind: 'delivered', ackText: 'this is not HL7', ackSegments: [] }, expect: 'pending' },
+      { outcome: { kind: 'auth', code: 'security_fault', reason: 'bad password' }, expect: 'paused' },
+      { outcome: { kind: 'auth', code: 'tls_untrusted', reason: 'cert' }, expect: 'paused' },
+      { outcome: { kind: 'needs_person', code: 'message_too_large', reason: 'too big' }, expect: 'rejected' },
+    ];
+    for (const c of cases) {
+      const r = rig();
+      const e = r.outbox.add({ patientId: 'P1' });
+      r.transport.script = () => c.outcome;
+      r.engine.start();
+      await r.time.settle();
+      const got = r.outbox.get(e.seq);
+      const status = r.engine.status();
+      if (c.expect === 'pending') {
+        expect(got?.state).toBe('pending');
+        expect(status.state).not.toBe('needs_configuration');
+      } else if (c.expect === 'rejected') {
+        expect(got?.state).toBe('rejected');
+        expect(got?.registryMessages[0]?.text).toBe('too big');
+      } else {
+        expect(got?.state).toBe('pending');
+        expect(status.state).toBe('needs_configuration');
+        expect(status.configurationProblem?.code).toBe((c.outcome as { code: string }).code);
+      }
+      await r.engine.stop();
+    }
+  });
+
+  it('auth failure pauses the whole queue until a manual retry or a settings change', async () => {
+    const r = rig({ concurrency: 1 });
+    for (let i = 0; i < 4; i++) r.outbox.add({ patientId: `P${i}` });
+    let refused = true;
+    r.transport.script = (hl7) => (refused ? { kind: 'auth', code: 'security_fault', reason: 'The registry refused the password.' } : deliveredAa(hl7));
+    const seen: SyncStatus[] = [];
+    r.engine.onStatus((s) => seen.push(s));
+    r.engine.start();
+    await r.time.advance(60 * 60_000);
+    expect(r.transport.sent).toHaveLength(1);
+    expect(r.outbox.entries.every((e) => e.state === 'pending')).toBe(true);
+    expect(seen.some((s) => s.state === 'needs_configuration' && s.configurationProblem?.message.includes('password'))).toBe(true);
+    r.engine.kick('network_up');
+    r.engine.kick('dose_recorded');
+    await r.time.advance(60_000);
+    expect(r.transport.sent).toHaveLength(1);
+    refused = false;
+    r.engine.kick('settings_changed');
+    await r.time.settle();
+    expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+    expect(r.events.some((e) => e.type === 'resumed')).toBe(true);
+    await r.engine.stop();
+  });
+
+  it('a missing transport (not configured) pauses instead of failing doses', async () => {
+    const r = rig({ transport: () => undefined });
+    const e = r.outbox.add({ patientId: 'P1' });
+    r.engine.start();
+    await r.time.settle();
+    expect(r.outbox.get(e.seq)?.state).toBe('pending');
+    expect(r.engine.status()).toMatchObject({ state: 'needs_configuration', configurationProblem: { code: 'not_configured' } });
+    await r.engine.stop();
+  });
+
+  it('B.5 #15 and #16: a registry answering garbage forever gets a bounded number of attempts per hour, a visible error, and nothing leaves the queue', async () => {
+    // random() = 0 is the worst case for full jitter: zero delay. The hourly budget still holds.
+    const r = rig({ random: () => 0, maxAttemptsPerHour: 12, stuckAfterAttempts: 5 });
+    const e = r.outbox.add({ patientId: 'P1' });
+    r.transport.script = () => ({ kind: 'delivered', ackText: 'MSH|^~\\&|garbage', ackSegments: [] });
+    r.engine.start();
+    const perHour: number[] = [];
+    for (let h = 0; h < 72; h++) {
+      const before = r.transport.sent.length;
+      await r.time.advance(60 * 60_000);
+      perHour.push(r.transport.sent.length - before);
+    }
+    expect(Math.max(...perHour)).toBeLessThanOrEqual(12);
+    expect(perHour.slice(1).every((n) => n >= 1)).toBe(true);
+    expect(r.outbox.get(e.seq)?.state).toBe('pending');
+    const s = r.engine.status();
+    expect(s.stuck).toBe(1);
+    expect(s.lastError?.code).toMatch(/^ack_/);
+    expect(r.events.filter((x) => x.type === 'stuck')).toHaveLength(1);
+    expect(r.events.some((x) => x.type === 'ack_unreadable')).toBe(true);
+
+    // Always HTTP 500 (a link-level failure): the queue-wide probe hold bounds it likewise.
+    const r2 = rig({ random: () => 0, backoff: { baseMs: 1_000, capMs: 10 * 60_000 } });
+    for (let i = 0; i < 50; i++) r2.outbox.add({ patientId: `P${i}` });
+    r2.transport.script = () => retryOutcome('http_error');
+    r2.engine.start();
+    await r2.time.advance(60 * 60_000);
+    const firstHour = r2.transport.sent.length;
+    await r2.time.advance(60 * 60_000);
+    // Probes at most every cap/2 = 5 minutes once ramped up.
+    expect(r2.transport.sent.length - firstHour).toBeLessThanOrEqual(13);
+    expect(firstHour).toBeLessThanOrEqual(40);
+    expect(r2.outbox.entries.every((x) => x.state === 'pending')).toBe(true);
+    await Promise.all([r.engine.stop(), r2.engine.stop()]);
+  });
+
+  it('B.5 #17: an ACK for another MSH-10 changes nothing (neither entry) and is logged; a replayed ACK changes nothing', async () => {
+    const r = rig({ concurrency: 1 });
+    const a = r.outbox.add({ patientId: 'P1' });
+    const b = r.outbox.add({ patientId: 'P2' });
+    let first: string | undefined;
+    r.transport.script = (hl7, call) => {
+      if (call === 0) {
+        first = hl7;
+        return deliveredAa(hl7);
+      }
+      // The registry replays A's ACK when B is sent, once; then answers properly.
+      return call === 1 ? { kind: 'delivered', ackText: ack(first as string), ackSegments: [] } : deliveredAa(hl7);
+    };
+    r.engine.start();
+    await r.time.settle();
+    const mismatch = r.events.find((e) => e.type === 'ack_mismatch');
+    expect(mismatch).toMatchObject({ seq: b.seq, expected: b.messageControlId, received: a.messageControlId, knownEntrySeq: a.seq });
+    const aAfter = r.outbox.get(a.seq);
+    expect(aAfter?.state).toBe('accepted');
+    expect(aAfter?.ackText).toBe(ack(first as string));
+    expect(r.outbox.get(b.seq)?.attempts).toBeGreaterThanOrEqual(1);
+    await r.time.advance(60_000);
+    expect(r.outbox.get(b.seq)?.state).toBe('accepted');
+    // An ACK for an unknown control id is logged without a known entry.
+    const r2 = rig();
+    r2.outbox.add({ patientId: 'P1' });
+    r2.transport.script = (hl7, call) => (call === 0 ? { kind: 'delivered', ackText: ack(hl7, 'AA', [], 'NOBODY-1'), ackSegments: [] } : deliveredAa(hl7));
+    r2.engine.start();
+    await r2.time.settle();
+    const ev = r2.events.find((e) => e.type === 'ack_mismatch');
+    expect(ev).toMatchObject({ received: 'NOBODY-1' });
+    expect(ev && 'knownEntrySeq' in ev ? ev.knownEntrySeq : undefined).toBeUndefined();
+    await Promise.all([r.engine.stop(), r2.engine.stop()]);
+  });
+
+  it('B.5 #19: order follows seq, not timestamps; a clock set back does not freeze retries, one set forward does not flood', async () => {
+    const r = rig({ concurrency: 2, backoff: { baseMs: 1_000, capMs: 60_000 }, random: () => 0.9 });
+    const e = r.outbox.add({ patientId: 'P1' });
+    r.transport.script = (hl7, call) => (call === 0 ? { kind: 'retry', code: 'unknown_fault', reason: 'x', maybeDelivered: true } : deliveredAa(hl7));
+    r.engine.start();
+    await r.time.settle();
+    expect(r.outbox.get(e.seq)?.state).toBe('pending');
+    // The clock goes back three days: the stored due time is now far in the "future".
+    r.time.jump(-3 * 24 * 3600_000);
+    await r.time.advance(61_000);
+    expect(r.outbox.get(e.seq)?.state).toBe('accepted');
+    // Entries created "later" by a skewed clock still go in seq order.
+    r.outbox.add({ patientId: 'P9' });
+    r.time.jump(5 * 24 * 3600_000);
+    for (let i = 0; i < 30; i++) r.outbox.add({ patientId: `F${i}` });
+    r.engine.kick('dose_recorded');
+    await r.time.settle();
+    expect(r.transport.maxActive).toBeLessThanOrEqual(2);
+    const order = r.transport.sentControlIds().slice(2).map((id) => Number(id.slice(4)));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(r.outbox.entries.every((x) => x.state === 'accepted')).toBe(true);
+    await r.engine.stop();
+  });
+
+  it('B.5 #20: an entry whose bytes were stored by an earlier version is sent unchanged', async () => {
+    const r = rig();
+    const legacy = 'MSH|^~\\&|DoseDesk-0.9|PIN1|MIIS|99990|20250101||VXU^V04^VXU_V04|OLD-1|P|2.5.1\rPID|1||X^^^PIN1^MR||OLD^ONE';
+    r.outbox.add({ patientId: 'P1', controlId: 'OLD-1', messageText: legacy });
+    r.engine.start();
+    await r.time.settle();
+    expect(r.transport.sent).toEqual([legacy]);
+    expect(r.builds).toEqual([]);
+    await r.engine.stop();
+  });
+
+  it('B.5 #2 (unit): an entry a crash left in sending is recovered at start and resent with the same bytes', async () => {
+    const r = rig();
+    const e = r.outbox.add({ patientId: 'P1' });
+    const bytes = 'MSH|^~\\&|DoseDesk|PIN1|MIIS|99990|20260302||VXU^V04^VXU_V04|MCI-1|P|2.5.1\rPID|1||P1^^^PIN1^MR';
+    const stored = r.outbox.entries[0];
+    if (!stored) throw new Error('setup');
+    stored.state = 'sending';
+    stored.attempts = 1;
+    stored.messageText = bytes;
+    r.engine.start();
+    await r.time.settle();
+    expect(r.transport.sent).toEqual([bytes]);
+    expect(r.outbox.get(e.seq)).toMatchObject({ state: 'accepted', attempts: 2 });
+    await r.engine.stop();
+  });
+
+  it('a message that cannot be built is rejected with the reason, and the rest goes on', async () => {
+    const r = rig({
+      buildMessage: (e) => {
+        if (e.patientId === 'P1') throw new Error('Date of birth is missing.');
+        return `MSH|^~\\&|DoseDesk|PIN1|MIIS|99990|20260302||VXU^V04^VXU_V04|${e.messageControlId}|P|2.5.1\rPID|1||${e.patientId}^^^PIN1^MR`;
+      },
+    });
+    const bad = r.outbox.add({ patientId: 'P1' });
+    const good = r.outbox.add({ patientId: 'P2' });
+    r.engine.start();
+    await r.time.settle();
+    expect(r.outbox.get(bad.seq)?.state).toBe('rejected');
+    expect(r.outbox.get(bad.seq)?.registryMessages[0]?.text).toContain('Date of birth is missing.');
+    expect(r.outbox.get(good.seq)?.state).toBe('accepted');
+    await r.engine.stop();
+  });
+
+  it('wakes on dose_recorded while idle, sleeps bounded otherwise, and publishes coalesced status', async () => {
+    const r = rig({ idleMaxSleepMs: 60_000, statusIntervalMs: 250 });
+    const seen: SyncStatus[] = [];
+    const off = r.engine.onStatus((s) => seen.push(s));
+    r.engine.start();
+    await r.time.settle();
+    await r.engine.whenIdle();
+    const claimsIdle = r.outbox.claimCalls;
+    await r.time.advance(10 * 60_000);
+    // Idle: at most one look per minute.
+    expect(r.outbox.claimCalls - claimsIdle).toBeLessThanOrEqual(11);
+    for (let i = 0; i < 40; i++) r.outbox.add({ patientId: `P${i}` });
+    seen.length = 0;
+    r.engine.kick('dose_recorded');
+    await r.time.advance(1_000);
+    expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+    const last = seen.at(-1);
+    expect(last).toMatchObject({ state: 'idle', done: 40, pending: 0, inFlight: 0 });
+    // 40 outcomes, a handful of snapshots.
+    expect(seen.length).toBeLessThan(6);
+    off();
+    await r.engine.stop();
+  });
+});

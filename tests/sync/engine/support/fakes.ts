@@ -1,0 +1,269 @@
+import { buildAck, type AckErrorInput } from '../../../../sync/hl7/ack-build';
+import type { AckCode } from '../../../../sync/hl7/ack-types';
+import type { OutboxEntry, OutboxRepo, OutboxStats, RegistryMessage } from '../../../../electron/store/types';
+import type { Timers } from '../../../../sync/engine/types';
+import type { ConnectionCheck, RegistryTransport, SubmitOptions, SubmitOutcome } from '../../../../sync/transport/types';
+
+// In-memory stand-ins for the engine's three collaborators, with the same contract as the real
+// ones (electron/store/outbox.ts claim rules; a transport that answers per script), and a virtual
+// clock whose timers fire only when the test advances time.
+
+export class VirtualTime {
+  /** Monotonic time that timers run on; the wall clock is this plus `skew` (a user changing the clock). */
+  private mono = Date.parse('2026-03-02T14:00:00.000Z');
+  private skew = 0;
+  private nextId = 1;
+  private pending = new Map<number, { at: number; fn: () => void }>();
+  readonly clock = { now: (): Date => new Date(this.nowMs) };
+  readonly timers: Timers = {
+    setTimeout: (fn, ms) => {
+      const id = this.nextId++;
+      this.pending.set(id, { at: this.mono + Math.max(0, ms), fn });
+      return id;
+    },
+    clearTimeout: (h) => {
+      this.pending.delete(h as number);
+    },
+  };
+
+  get nowMs(): number {
+    return this.mono + this.skew;
+  }
+
+  /** Lets promise chains (fake sends, the sender loop) run to their next wait. */
+  async settle(rounds = 30): Promise<void> {
+    for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
+  }
+
+  /** Moves time forward, firing timers in order, settling before and after each. Bounded. */
+  async advance(ms: number): Promise<void> {
+    const target = this.mono + ms;
+    await this.settle();
+    for (let guard = 0; guard < 100_000; guard++) {
+      let best: [number, { at: number; fn: () => void }] | undefined;
+      for (const e of this.pending) if (e[1].at <= target && (!best || e[1].at < best[1].at)) best = e;
+      if (!best) break;
+      this.pending.delete(best[0]);
+      this.mono = Math.max(this.mono, best[1].at);
+      best[1].fn();
+      await this.settle(8);
+    }
+    this.mono = target;
+    await this.settle();
+  }
+
+  /** Sets the wall clock (a user changing the system time): timers keep their own schedule. */
+  jump(ms: number): void {
+    this.skew += ms;
+  }
+
+  get timerCount(): number {
+    return this.pending.size;
+  }
+}
+
+const FINAL = new Set(['accepted', 'warning', 'cancelled', 'superseded']);
+
+export class FakeOutbox implements OutboxRepo {
+  entries: OutboxEntry[] = [];
+  private seq = 0;
+  claimCalls = 0;
+  /** Every claim, to check one claimant per entry. */
+  claims: { seq: number; at: number }[] = [];
+
+  constructor(private readonly time: VirtualTime) {}
+
+  add(e: { patientId: string; doseId?: string; action?: 'A' | 'U' | 'D'; controlId?: string; messageText?: string; state?: OutboxEntry['state'] }): OutboxEntry {
+    this.seq += 1;
+    const at = new Date(this.time.nowMs).toISOString();
+    const entry: OutboxEntry = {
+      seq: this.seq,
+      doseId: e.doseId ?? `dose-${this.seq}`,
+      patientId: e.patientId,
+      action: e.action ?? 'A',
+      state: e.state ?? 'pending',
+      messageControlId: e.controlId ?? `MCI-${this.seq}`,
+      attempts: 0,
+      nextAttemptAt: at,
+      registryMessages: [],
+      createdAt: at,
+      updatedAt: at,
+    };
+    if (e.messageText) entry.messageText = e.messageText;
+    this.entries.push(entry);
+    return entry;
+  }
+
+  private find(seq: number): OutboxEntry {
+    const e = this.entries.find((x) => x.seq === seq);
+    if (!e) throw new Error(`no entry ${seq}`);
+    return e;
+  }
+
+  claimDue(now: Date, limit: number, maxBackoffMs: number): OutboxEntry[] {
+    this.claimCalls += 1;
+    const cap = now.getTime() + maxBackoffMs;
+    const due = this.entries.filter((o) => {
+      if (o.state !== 'pending') return false;
+      const t = Date.parse(o.nextAttemptAt);
+      if (!(t <= now.getTime() || t > cap)) return false;
+      if (this.entries.some((p) => p.patientId === o.patientId && p.seq < o.seq && (p.state === 'pending' || p.state === 'sending'))) return false;
+      if (this.entries.some((d) => d.doseId === o.doseId && d.seq < o.seq && d.state === 'rejected')) return false;
+      return true;
+    });
+    const out = due.slice(0, Math.max(0, limit));
+    for (const e of out) {
+      e.state = 'sending';
+      e.attempts += 1;
+      this.claims.push({ seq: e.seq, at: this.time.nowMs });
+    }
+    return out.map((e) => ({ ...e }));
+  }
+
+  setMessage(seq: number, text: string): OutboxEntry {
+    const e = this.find(seq);
+    if (e.messageText === undefined) e.messageText = text;
+    return { ...e };
+  }
+
+  private settle(seq: number, state: 'accepted' | 'warning' | 'rejected', ack: { code: string; text: string; messages: RegistryMessage[] }): void {
+    const e = this.find(seq);
+    if (e.state !== 'pending' && e.state !== 'sending') return;
+    e.state = state;
+    e.ackCode = ack.code;
+    e.ackText = ack.text;
+    e.registryMessages = ack.messages;
+    e.updatedAt = new Date(this.time.nowMs).toISOString();
+    if (state !== 'rejected') e.completedAt = e.updatedAt;
+  }
+
+  markAccepted(seq: number, ack: { code: string; text: string; messages: RegistryMessage[]; warning: boolean }): void {
+    this.settle(seq, ack.warning ? 'warning' : 'accepted', ack);
+  }
+
+  markRejected(seq: number, ack: { code: string; text: string; messages: RegistryMessage[] }): void {
+    this.settle(seq, 'rejected', ack);
+  }
+
+  markRetry(seq: number, nextAttemptAt: Date, error: string): void {
+    const e = this.find(seq);
+    if (e.state !== 'sending') return;
+    e.state = 'pending';
+    e.nextAttemptAt = nextAttemptAt.toISOString();
+    e.lastError = error;
+  }
+
+  recoverInFlight(now: Date): number {
+    let n = 0;
+    for (const e of this.entries) {
+      if (e.state === 'sending') {
+        e.state = 'pending';
+        e.nextAttemptAt = now.toISOString();
+        n += 1;
+      }
+    }
+    return n;
+  }
+
+  get(seq: number): OutboxEntry | undefined {
+    const e = this.entries.find((x) => x.seq === seq);
+    return e ? { ...e } : undefined;
+  }
+
+  byControlId(id: string): OutboxEntry | undefined {
+    const e = this.entries.find((x) => x.messageControlId === id);
+    return e ? { ...e } : undefined;
+  }
+
+  stats(): OutboxStats {
+    const count = (s: string) => this.entries.filter((e) => e.state === s).length;
+    const accepted = this.entries.filter((e) => e.completedAt && (e.state === 'accepted' || e.state === 'warning')).map((e) => e.completedAt as string);
+    const s: OutboxStats = { pending: count('pending'), sending: count('sending'), accepted: count('accepted'), warning: count('warning'), rejected: count('rejected') };
+    if (accepted.length) s.lastAcceptedAt = accepted.sort().at(-1);
+    return s;
+  }
+
+  workQueue(): OutboxEntry[] {
+    return this.entries.filter((e) => e.state === 'rejected' || e.state === 'warning').reverse();
+  }
+
+  hasUnsent(): boolean {
+    return this.entries.some((e) => !FINAL.has(e.state));
+  }
+
+  nextDueAt(): string | undefined {
+    return this.entries
+      .filter((e) => e.state === 'pending')
+      .map((e) => e.nextAttemptAt)
+      .sort()[0];
+  }
+}
+
+export const controlIdOf = (hl7: string): string => (hl7.split('\r')[0] ?? '').split('|')[9] ?? '';
+
+/** A minimal VXU-shaped message whose MSH-10 is the entry's control id. */
+export function fakeMessage(entry: Pick<OutboxEntry, 'messageControlId' | 'patientId' | 'doseId' | 'action'>): string {
+  return [
+    `MSH|^~\\&|DoseDesk|PIN1|MIIS|99990|20260302140000-0500||VXU^V04^VXU_V04|${entry.messageControlId}|P|2.5.1|||ER|AL|||||Z22^CDCPHINVS`,
+    `PID|1||${entry.patientId}^^^PIN1^MR||DOE^JANE||20200101|F`,
+    `ORC|RE||${entry.doseId}^PIN1`,
+    `RXA|0|1|20260302||08^HepB^CVX|0.5|mL^mL^UCUM||00^New^NIP001||||||LOT1||MSD^Merck^MVX|||CP|${entry.action}`,
+  ].join('\r');
+}
+
+export function ack(hl7: string, code: AckCode = 'AA', errors: AckErrorInput[] = [], controlIdOverride?: string): string {
+  return buildAck({ receivedControlId: controlIdOverride ?? controlIdOf(hl7), code, errors, messageControlId: `ACK-${controlIdOf(hl7)}`, sentAt: new Date(0) });
+}
+
+export type Script = (hl7: string, call: number, opts: SubmitOptions) => SubmitOutcome | Promise<SubmitOutcome>;
+
+/** A transport that answers each submission per the test's script, and keeps what it was sent. */
+export class ScriptedTransport implements RegistryTransport {
+  sent: string[] = [];
+  active = 0;
+  maxActive = 0;
+  /** For each patient id, how many submissions are running now (one-at-a-time check). */
+  private activeByPatient = new Map<string, number>();
+  patientOverlap = false;
+
+  constructor(public script: Script = (hl7) => ({ kind: 'delivered', ackText: ack(hl7), ackSegments: [] })) {}
+
+  async submit(hl7: string, opts: SubmitOptions = {}): Promise<SubmitOutcome> {
+    const call = this.sent.length;
+    this.sent.push(hl7);
+    const pid = (hl7.split('\r')[1] ?? '').split('|')[3] ?? '';
+    const nowActive = (this.activeByPatient.get(pid) ?? 0) + 1;
+    if (nowActive > 1) this.patientOverlap = true;
+    this.activeByPatient.set(pid, nowActive);
+    this.active += 1;
+    this.maxActive = Math.max(this.maxActive, this.active);
+    try {
+      return await this.script(hl7, call, opts);
+    } finally {
+      this.active -= 1;
+      this.activeByPatient.set(pid, (this.activeByPatient.get(pid) ?? 1) - 1);
+    }
+  }
+
+  async checkConnection(): Promise<ConnectionCheck> {
+    return { ok: true, detail: 'scripted' };
+  }
+
+  sentControlIds(): string[] {
+    return this.sent.map(controlIdOf);
+  }
+}
+
+export const retryOutcome = (code: 'network' | 'timeout' | 'http_error' | 'unavailable' | 'rate_limited' = 'network', retryAfterMs?: number): SubmitOutcome =>
+  retryAfterMs === undefined
+    ? { kind: 'retry', code, reason: `simulated ${code}`, maybeDelivered: code !== 'network' }
+    : { kind: 'retry', code, reason: `simulated ${code}`, maybeDelivered: false, retryAfterMs };
+
+/** A promise the test resolves by hand, to hold a send open. */
+export function gate<T>(): { promise: Promise<T>; open: (v: T) => void } {
+  let open!: (v: T) => void;
+  const promise = new Promise<T>((r) => {
+    open = r;
+  });
+  return { promise, open };
+}
