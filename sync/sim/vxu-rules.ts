@@ -228,7 +228,8 @@ export function checkVxu(msg: Hl7Message, ctx: RuleContext): RuleIssue[] {
       if (!g.obx.some((o) => o.segment.get(3) === '64994-7')) {
         err({ segment: 'RXA', sequence: g.rxa.occurrence }, '101', '6', 'OBX 64994-7 (VFC eligibility for this dose) is required for a newly administered dose. Dose not recorded.');
       }
-      if (rxa.get(10) === '') warn(rxaAt(10), '101', '7', 'RXA-10 administering provider is missing.');
+      // A vaccinator is identified by an id (NPI, local) and/or a name: a clinician without an NPI is fine.
+      if (rxa.get(10) === '' && rxa.get(10, { comp: 2 }) === '') warn(rxaAt(10), '101', '7', 'RXA-10 administering provider is missing.');
     }
     if (!g.rxr && status !== 'RE' && status !== 'NA' && isNew) {
       if (q.has('spruce')) err({ segment: 'RXR' }, '100', '7', `Order group ${g.index}: RXR route is required. Dose not recorded.`);

@@ -36,6 +36,13 @@ describe('simulator rules: AA, AE with ERR, AR', () => {
     expect(h.sim.accepted()).toEqual([]);
   });
 
+  it('accepts a vaccinator known by name only (no NPI), and warns when RXA-10 names nobody', async () => {
+    const byName = await h.send(setField(vxu('C7', 'D7'), 'RXA', 10, '^Nurse^Nancy^^^^^^^^^^^^^^^^^^^RN'));
+    expect(byName).toMatchObject({ code: 'AA', errs: [] });
+    const nobody = await h.send(setField(vxu('C8', 'D8'), 'RXA', 10, ''));
+    expect(nobody.errs.map((e) => e.split('|').slice(0, 3).join('|'))).toContain('RXA^1^10|101|W');
+  });
+
   it.each([
     ['PID-3 identifier', (m: string) => setField(m, 'PID', 3, ''), 'PID^1^3|101|E'],
     ['PID-5 name', (m: string) => setField(m, 'PID', 5, ''), 'PID^1^5|101|E'],
