@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AuditEntry } from './store/audit-types';
 import type { DoseWithStatus, OutboxEntry, PatientSummary, RegistryMessage } from './store/types';
 import { clinicianInputSchema, type Clinician } from './domain/clinician';
+import { isoDate } from './domain/common';
 import { doseInputSchema, type Dose } from './domain/dose';
 import type { FieldIssue } from './domain/errors';
 import { lotInputSchema, type Lot } from './domain/lot';
@@ -293,6 +294,86 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
+// Immunization forecast (CDC CDSi, electron/domain/forecast): what the chart shows as due and
+// the reminder/recall list. Dates are YYYY-MM-DD on the clinic's calendar.
+
+const forecastVaccineSchema = z.object({ cvx: z.string(), name: z.string() });
+
+/** A vaccine group with a dose due: overdue, due today or due soon. */
+export const dueItemSchema = z.object({
+  vaccineGroup: z.string(),
+  targetDose: z.number().optional(),
+  earliest: z.string().optional(),
+  recommended: z.string().optional(),
+  pastDue: z.string().optional(),
+  latest: z.string().optional(),
+  /** The earliest date has come: the dose may be given on the assessment date. */
+  canGiveToday: z.boolean(),
+  daysOverdue: z.number().optional(),
+  /** The vaccines that may be given for this dose. */
+  vaccines: z.array(forecastVaccineSchema),
+});
+export type DueItemView = z.infer<typeof dueItemSchema>;
+
+/** A vaccine group with nothing due now: complete, immune, aged out, contraindicated, or later. */
+export const notDueItemSchema = z.object({
+  vaccineGroup: z.string(),
+  status: z.enum(['not_complete', 'complete', 'immune', 'aged_out', 'contraindicated', 'not_recommended']),
+  reason: z.string().optional(),
+  recommended: z.string().optional(),
+});
+export type NotDueItemView = z.infer<typeof notDueItemSchema>;
+
+export const patientForecastSchema = z.object({
+  patientId: z.string(),
+  assessmentDate: z.string(),
+  /** CDSi supporting-data release the forecast used. */
+  dataVersion: z.string(),
+  overdue: z.array(dueItemSchema),
+  dueToday: z.array(dueItemSchema),
+  dueSoon: z.array(dueItemSchema),
+  notDue: z.array(notDueItemSchema),
+  /** CVX codes of the vaccines due now (overdue, today, soon), in the order to offer them. */
+  dueVaccines: z.array(z.string()),
+  /** Doses on the chart that do not count toward a series, with CDC's reason. */
+  notCounted: z.array(z.object({ doseId: z.string().optional(), cvx: z.string(), date: z.string(), vaccineGroup: z.string(), reason: z.string() })),
+});
+export type PatientForecast = z.infer<typeof patientForecastSchema>;
+
+export const recallEntrySchema = z.object({
+  patientId: z.string(),
+  mrn: z.string(),
+  lastName: z.string(),
+  firstName: z.string(),
+  dob: z.string(),
+  vaccineGroup: z.string(),
+  ageBand: z.string(),
+  ageMonths: z.number(),
+  targetDose: z.number().optional(),
+  pastDue: z.string(),
+  daysOverdue: z.number(),
+  /** CVX codes that may be given. */
+  vaccines: z.array(z.string()),
+});
+export type RecallEntryView = z.infer<typeof recallEntrySchema>;
+
+export const recallListSchema = z.object({
+  assessmentDate: z.string(),
+  patientsScanned: z.number(),
+  /** Charts the forecast could not read (an impossible date of birth), by id. */
+  skipped: z.array(z.object({ patientId: z.string(), reason: z.string() })),
+  /** Overdue patients per vaccine group and age band (before the age-band filter and the limit). */
+  counts: z.record(z.string(), z.record(z.string(), z.number())),
+  /** Most overdue first within each group and band, at most `limit`. */
+  entries: z.array(recallEntrySchema),
+  /** More entries matched than `limit`. */
+  truncated: z.boolean(),
+  /** What the filters may choose from. */
+  vaccineGroups: z.array(z.string()),
+  ageBands: z.array(z.string()),
+});
+export type RecallListView = z.infer<typeof recallListSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // The contract
 
@@ -380,6 +461,27 @@ export const contract = {
   }),
   'doses.get': spec({ input: z.strictObject({ id }), output: doseWithStatusSchema, access: 'signed_in', phi: true }),
   'doses.listForPatient': spec({ input: z.strictObject({ patientId: id }), output: z.array(doseWithStatusSchema), access: 'signed_in', phi: true }),
+
+  // Forecast --------------------------------------------------------------------------------
+  /** What is overdue, due today and due soon for one patient; the date defaults to the clinic's today. */
+  'forecast.forPatient': spec({
+    input: z.strictObject({ patientId: id, assessmentDate: isoDate.optional(), soonDays: z.number().int().min(0).max(365).optional() }),
+    output: patientForecastSchema,
+    access: 'signed_in',
+    phi: true,
+  }),
+  /** Reminder/recall: patients overdue for a vaccine group, by age band, over the whole store. */
+  'forecast.recallList': spec({
+    input: z.strictObject({
+      vaccineGroup: z.string().trim().min(1).max(40).optional(),
+      ageBand: z.string().trim().min(1).max(40).optional(),
+      assessmentDate: isoDate.optional(),
+      limit: z.number().int().min(1).max(2000).optional(),
+    }),
+    output: recallListSchema,
+    access: CLINICAL,
+    phi: true,
+  }),
 
   // Inventory and people ------------------------------------------------------------------
   'lots.list': spec({

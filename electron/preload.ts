@@ -70,6 +70,10 @@ export const dosedeskApi = {
   audit: {
     list: call('audit.list'),
   },
+  forecast: {
+    forPatient: call('forecast.forPatient'),
+    recallList: call('forecast.recallList'),
+  },
   codes: {
     searchVaccines: call('codes.searchVaccines'),
     lists: call('codes.lists'),

@@ -2,6 +2,7 @@ import { METHOD_NAMES, type MethodName } from '../api';
 import type { AppServices } from '../services/app-services';
 import { authHandlers } from './auth';
 import { doseHandlers } from './doses';
+import { forecastHandlers } from './forecast';
 import { guard } from './guard';
 import { inventoryHandlers } from './inventory';
 import { patientHandlers } from './patients';
@@ -22,6 +23,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     ...authHandlers(services),
     ...patientHandlers(services),
     ...doseHandlers(services),
+    ...forecastHandlers(services),
     ...inventoryHandlers(services),
     ...userHandlers(services),
     ...syncHandlers(services),

@@ -3,7 +3,7 @@ import { patientInputSchema, type Patient, type PatientFields, type PatientInput
 import { auditAs, nowIso, type StoreContext } from './context';
 import { conflict, notFound } from './errors';
 import { ftsExpression, namesMatch, parseSearchText } from './search-query';
-import type { Actor, PatientRepo, PatientSearchQuery, PatientSummary } from './types';
+import type { Actor, ForecastPatientRow, PatientRepo, PatientSearchQuery, PatientSummary } from './types';
 
 interface PatientRow {
   rid: number;
@@ -18,6 +18,47 @@ interface PatientRow {
   created_at: string;
   updated_at: string;
   version: number;
+}
+
+interface ForecastJoinRow {
+  rid: number;
+  id: string;
+  mrn: string;
+  last_name: string;
+  first_name: string;
+  dob: string;
+  sex: string;
+  dose_id: string | null;
+  cvx: string | null;
+  mvx: string | null;
+  administered_on: string | null;
+}
+
+// Patients in rowid order, each with the doses that count for the forecast in date order (the
+// doses_patient index serves both the join and the order): rows of one patient are adjacent.
+const FORECAST_JOIN = `SELECT p.rid, p.id, p.mrn, p.last_name, p.first_name, p.dob, p.sex,
+    d.id AS dose_id, d.cvx, json_extract(d.data, '$.mvx') AS mvx, d.administered_on
+  FROM patients p
+  LEFT JOIN doses d ON d.patient_id = p.id AND d.deleted_at IS NULL AND d.kind IN ('administered', 'historical')`;
+
+/** Patients per page of a whole-store scan: bounded memory, and the connection is free between pages. */
+const FORECAST_PAGE = 1_000;
+
+/** Folds the adjacent join rows of each patient into one forecast row. */
+function* foldForecastRows(rows: Iterable<ForecastJoinRow>): Generator<ForecastPatientRow> {
+  let current: ForecastPatientRow | undefined;
+  for (const r of rows) {
+    if (!current || current.id !== r.id) {
+      if (current) yield current;
+      current = { id: r.id, mrn: r.mrn, lastName: r.last_name, firstName: r.first_name, dob: r.dob, sex: r.sex, doses: [] };
+    }
+    if (r.dose_id && r.cvx && r.administered_on) {
+      const dose: ForecastPatientRow['doses'][number] = { id: r.dose_id, cvx: r.cvx, date: r.administered_on };
+      if (r.mvx) dose.mvx = r.mvx;
+      current.doses.push(dose);
+    }
+  }
+  if (current) yield current;
 }
 
 type SummaryRow = Pick<PatientRow, 'id' | 'mrn' | 'last_name' | 'first_name' | 'middle_name' | 'dob' | 'sex'>;
@@ -89,6 +130,10 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
   );
   const dobCount = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM patients WHERE dob = ? LIMIT ' + (DOB_SCAN_CAP + 1) + ')');
   const count = db.prepare('SELECT count(*) AS n FROM patients');
+  // A page is a rowid range: its upper end first (one index step), then one ordered join over it.
+  const forecastPageEnd = db.prepare('SELECT rid FROM patients WHERE rid > @after ORDER BY rid LIMIT 1 OFFSET @skip');
+  const forecastPage = db.prepare(`${FORECAST_JOIN} WHERE p.rid > @after AND p.rid <= @upto ORDER BY p.rid, d.administered_on, d.rid`);
+  const forecastOne = db.prepare(`${FORECAST_JOIN} WHERE p.id = ? ORDER BY d.administered_on, d.rid`);
 
   /** Inserts the row and its search entry (the same text the 0020 backfill indexes). */
   function insertRow(id: string, f: PatientFields, at: string): void {
@@ -209,6 +254,28 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
 
     count() {
       return (count.get() as { n: number }).n;
+    },
+
+    forecastInput(id, actor) {
+      return ctx.readTransaction(() => {
+        const [row] = foldForecastRows(forecastOne.all(id) as ForecastJoinRow[]);
+        if (!row) return undefined;
+        ctx.audit(auditAs(actor, 'patient.forecast', 'patient', id, { doses: row.doses.length }));
+        return row;
+      });
+    },
+
+    *forecastRows(pageSize = FORECAST_PAGE) {
+      const size = Math.max(1, Math.trunc(pageSize));
+      let after = 0;
+      for (;;) {
+        const end = forecastPageEnd.get({ after, skip: size - 1 }) as { rid: number } | undefined;
+        const rows = forecastPage.all({ after, upto: end ? end.rid : Number.MAX_SAFE_INTEGER }) as ForecastJoinRow[];
+        if (rows.length === 0) return;
+        yield* foldForecastRows(rows);
+        if (!end) return;
+        after = end.rid;
+      }
     },
 
     importMany(inputs, actor) {

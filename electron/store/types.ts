@@ -37,6 +37,18 @@ export interface PatientSummary {
   sex: string;
 }
 
+/** What the immunization forecast needs of one patient (and the recall list shows of them). */
+export interface ForecastPatientRow {
+  id: string;
+  mrn: string;
+  lastName: string;
+  firstName: string;
+  dob: string;
+  sex: string;
+  /** Administered and historical doses, oldest first; refusals and deleted doses are left out. */
+  doses: { id: string; cvx: string; mvx?: string; date: string }[];
+}
+
 export interface PatientRepo {
   create(input: PatientInput, actor: Actor): Patient;
   /** `expectedVersion` guards against two people editing the same chart at once. */
@@ -46,6 +58,16 @@ export interface PatientRepo {
   /** Same last name, first name and DOB: a likely duplicate to warn about before creating. */
   findLikelyDuplicates(input: Pick<PatientInput, 'lastName' | 'firstName' | 'dob'>): PatientSummary[];
   count(): number;
+  /** One patient's forecast input, read with its audit row (`patient.forecast`). */
+  forecastInput(id: string, actor: Actor): ForecastPatientRow | undefined;
+  /**
+   * Every patient with their doses, for a recall run over the whole store: pages of
+   * `pageSize` patients (default 1,000) in rowid order, each read with one ordered join (no
+   * query per patient). Between pages the connection is free, so the caller may pause and let
+   * other calls in; a patient added meanwhile may or may not be seen. Writes no audit row: the
+   * caller appends one for the run.
+   */
+  forecastRows(pageSize?: number): Generator<ForecastPatientRow>;
 }
 
 export interface DoseWithStatus extends Dose {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { firstRunThenSignIn, historyRow, Keys, registerPatient, searchFocused, seedClinic, waitForState } from './clinic-helpers';
+import { firstRunThenSignIn, historyRow, Keys, openPatient, registerPatient, searchFocused, seedClinic, waitForState } from './clinic-helpers';
 import { chromiumAvailable, SHOT_DIR, startEnv, type E2eEnv } from './harness';
 
 // The clinic workflow end to end: the built renderer in Chromium, the real handler table over
@@ -9,6 +9,14 @@ import { chromiumAvailable, SHOT_DIR, startEnv, type E2eEnv } from './harness';
 
 const TDAP_LOT = { cvx: '115', mvx: 'SKB', lotNumber: 'TDP7731', ndc: '58160-0842-01' };
 const SHINGRIX_LOT = { cvx: '187', mvx: 'SKB', lotNumber: 'SHX42A', ndc: '58160-0828-03' };
+const HEPB_LOT = { cvx: '08', mvx: 'MSD', lotNumber: 'HBP2231' };
+
+/** A calendar date `days` before the clinic's today (the app forecasts as of its own today). */
+function daysAgo(days: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() - days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
 
 let env: E2eEnv | undefined;
 afterEach(async (ctx) => {
@@ -191,5 +199,88 @@ describe.skipIf(!HAVE_CHROMIUM)('clinic workflow in Chromium', () => {
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.locator('.notice').first().waitFor();
     await env.shot('15-settings');
+  });
+
+  it('the chart shows what is due for an infant with history; a due dose is given from it; recall finds the rest', async () => {
+    env = await startEnv();
+    const { page } = env;
+    await firstRunThenSignIn(env);
+    await seedClinic(env, [HEPB_LOT]);
+    // Four months old, with the hepatitis B birth dose from the hospital on record.
+    const dob = daysAgo(130);
+    const created = await env.call('patients.create', {
+      patient: {
+        mrn: 'FR-50001', lastName: 'Pereira', firstName: 'Lucas', dob, sex: 'M', genderIdentity: 'male', races: ['2106-3'], ethnicity: '2186-5',
+        preferredLanguage: 'por', address: { street1: '41 Sumner Street', city: 'Fall River', state: 'MA', zip: '02720' },
+        guardians: [{ lastName: 'Pereira', firstName: 'Ana', relationship: 'MTH', phone: '508-555-0142' }],
+      },
+    });
+    if (!created.ok || !created.value.created) throw new Error(`registering the infant failed: ${JSON.stringify(created)}`);
+    const birthDose = await env.call('doses.record', { dose: { patientId: created.value.patient.id, kind: 'historical', cvx: '08', administeredOn: dob, historicalSource: '01' } });
+    expect(birthDose.ok, JSON.stringify(birthDose)).toBe(true);
+
+    await openPatient(page, new Keys(page), 'pereira lu', 'Pereira, Lucas');
+    const due = page.getByTestId('due-list');
+    await due.waitFor();
+    const hepB = due.locator('tr[data-group="HepB"]');
+    await expect.poll(() => hepB.getAttribute('data-bucket')).toBe('overdue');
+    await expect.poll(() => hepB.textContent()).toContain('Dose 2');
+    await expect.poll(() => due.locator('tr[data-group="DTaP/Tdap/Td"]').getAttribute('data-bucket')).toBe('overdue');
+    await expect.poll(() => page.getByTestId('due-panel').textContent()).toMatch(/\d+ overdue/);
+    await env.shot('16-chart-due-panel');
+
+    // "Give HepB": the form opens with the vaccine chosen and the only HepB lot picked.
+    await hepB.getByRole('button', { name: 'Give HepB' }).click();
+    await expect.poll(() => page.getByTestId('vaccine-chosen').textContent()).toContain('CVX 08');
+    await expect.poll(() => page.getByLabel('Lot number').inputValue()).toBe(HEPB_LOT.lotNumber);
+    // A child's dose needs the VFC eligibility screening (privately insured here).
+    await page.getByLabel('VFC eligibility').selectOption('V01');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('dose-saved').waitFor();
+    await due.waitFor();
+    await expect.poll(() => due.locator('tr[data-group="HepB"]').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('not-due').textContent()).toContain('HepB');
+    await env.shot('17-chart-due-after-dose');
+
+    // The recall list still has him for the 2-month vaccines he missed; his name opens the chart.
+    await page.getByRole('button', { name: 'Recall' }).click();
+    const recall = page.getByTestId('recall-list');
+    await recall.waitFor();
+    const row = recall.locator(`tr[data-patient-id="${created.value.patient.id}"]`);
+    await expect.poll(() => row.count()).toBeGreaterThan(0);
+    await expect.poll(() => recall.textContent()).toContain('DTaP/Tdap/Td');
+    await expect.poll(async () => (await row.allTextContents()).join(' ')).not.toContain('HepB');
+    await env.shot('18-recall-list');
+    await row.first().getByRole('button', { name: 'Pereira, Lucas' }).click();
+    await page.getByRole('heading', { name: 'Immunization history' }).waitFor();
+    await page.getByTestId('due-panel').waitFor();
+    await expect.poll(() => page.getByTestId('chart-guardians').textContent()).toContain('Ana Pereira (Mother)');
+
+    // Given to the wrong twin: deleted with a reason; hepatitis B is overdue again.
+    await waitForState(page, 'accepted', 1);
+    await page.getByRole('button', { name: `Delete the Hep B, adolescent or pediatric dose of ${daysAgo(0)}` }).click();
+    await page.getByLabel('Why is this dose being deleted?').fill('Given to his twin brother; recorded on the wrong chart');
+    await env.shot('19-delete-dose-question');
+    await page.getByRole('button', { name: 'Delete dose' }).click();
+    await expect.poll(() => page.getByTestId('dose-deleted').textContent()).toContain('reported to MIIS');
+    await expect.poll(() => page.getByTestId('due-list').locator('tr[data-group="HepB"]').getAttribute('data-bucket')).toBe('overdue');
+    await expect.poll(() => page.getByTestId('dose-history').locator('tbody tr').count()).toBe(1);
+    const trail = env.store.audit.list({ limit: 50 }).map((a) => a.action);
+    expect(trail).toEqual(expect.arrayContaining(['patient.forecast', 'patient.recall_list', 'dose.delete']));
+
+    // N: the vaccine picker starts with what is due for him.
+    await page.keyboard.press('n');
+    const dueChoices = page.getByTestId('due-vaccines');
+    await dueChoices.waitFor();
+    await expect.poll(() => dueChoices.textContent()).toContain('Hep B, adolescent or pediatric');
+    await env.shot('20-dose-form-due-vaccines');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // His mother is on the patient form, where she can be changed or removed.
+    await page.getByRole('button', { name: 'Edit patient' }).click();
+    const guardians = page.getByTestId('guardians');
+    await guardians.scrollIntoViewIfNeeded();
+    await expect.poll(() => guardians.getByLabel("Guardian's first name").inputValue()).toBe('Ana');
+    await env.shot('21-patient-form-guardians');
   });
 });

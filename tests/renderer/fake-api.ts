@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { METHOD_NAMES, type Api, type MethodName, type MethodOutput, type Result, type SyncEvent, type SyncStatus } from '../../electron/api';
+import { METHOD_NAMES, type Api, type MethodName, type MethodOutput, type PatientForecast, type Result, type SyncEvent, type SyncStatus } from '../../electron/api';
 import type { Lot } from '../../electron/domain/lot';
 import type { Patient } from '../../electron/domain/patient';
 import type { Clinician } from '../../electron/domain/clinician';
@@ -34,6 +34,7 @@ const defaults: Answers = {
   'doses.listForPatient': () => ok([]),
   'sync.status': () => ok(STATUS),
   'sync.workQueue': () => ok([]),
+  'forecast.forPatient': (input) => ok({ ...EMPTY_FORECAST, patientId: (input as { patientId: string }).patientId }),
 };
 
 export function installFakeApi(answers: Answers = {}): FakeApi {
@@ -62,6 +63,51 @@ export function installFakeApi(answers: Answers = {}): FakeApi {
     emitSync: (event) => listeners.forEach((l) => l(event)),
   };
 }
+
+/** A chart with nothing due: the default answer to forecast.forPatient. */
+export const EMPTY_FORECAST: PatientForecast = {
+  patientId: 'p1',
+  assessmentDate: '2026-11-25',
+  dataVersion: '4.64',
+  overdue: [],
+  dueToday: [],
+  dueSoon: [],
+  notDue: [],
+  dueVaccines: [],
+  notCounted: [],
+};
+
+/** Four months old with only the birth dose of hepatitis B (as the real forecast answers). */
+export const INFANT_FORECAST: PatientForecast = {
+  ...EMPTY_FORECAST,
+  overdue: [
+    {
+      vaccineGroup: 'HepB',
+      targetDose: 2,
+      earliest: '2026-08-22',
+      recommended: '2026-08-25',
+      pastDue: '2026-11-21',
+      daysOverdue: 4,
+      canGiveToday: true,
+      vaccines: [
+        { cvx: '08', name: 'Hep B, adolescent or pediatric' },
+        { cvx: '110', name: 'DTaP-Hep B-IPV' },
+      ],
+    },
+  ],
+  dueToday: [
+    { vaccineGroup: 'RSV', targetDose: 1, earliest: '2026-07-25', recommended: '2026-07-25', canGiveToday: true, vaccines: [{ cvx: '306', name: 'RSV, mAb, nirsevimab-alip, 0.5 mL' }] },
+  ],
+  dueSoon: [
+    { vaccineGroup: 'Influenza', targetDose: 1, earliest: '2026-12-10', recommended: '2026-12-10', canGiveToday: false, vaccines: [{ cvx: '150', name: 'Influenza, injectable, quadrivalent, preservative free' }] },
+  ],
+  notDue: [
+    { vaccineGroup: 'MMR', status: 'not_complete', reason: 'Next dose not yet due', recommended: '2027-07-25' },
+    { vaccineGroup: 'Rotavirus', status: 'aged_out', reason: 'Past the maximum age for this series' },
+  ],
+  dueVaccines: ['08', '110', '306', '150'],
+  notCounted: [{ doseId: 'd9', cvx: '08', date: '2026-08-01', vaccineGroup: 'HepB', reason: 'Age: Too Young' }],
+};
 
 export const STATUS: SyncStatus = { state: 'idle', mode: 'training', pending: 0, sending: 0, accepted: 0, warning: 0, rejected: 0 };
 

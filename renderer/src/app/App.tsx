@@ -4,6 +4,8 @@ import type { Patient } from '../../../electron/domain/patient';
 import { getLocale, initialLocale, LOCALES, setLocale, t, type Locale } from '../../i18n';
 import { api, onSessionProblem, run } from '../api';
 import { FirstRunScreen, SignInScreen, UnlockScreen } from '../auth/AuthScreens';
+import { useActivityTouch } from '../auth/useActivityTouch';
+import { RecallScreen } from '../forecast/RecallScreen';
 import { LotsScreen } from '../lots/LotsScreen';
 import { PatientChart, type DoseMode } from '../patients/PatientChart';
 import { PatientForm } from '../patients/PatientForm';
@@ -24,10 +26,10 @@ export type View =
   | { name: 'chart'; patientId: string; dose?: DoseMode }
   | { name: 'editPatient'; patient: Patient }
   | { name: 'workQueue' }
+  | { name: 'recall' }
   | { name: 'lots' }
   | { name: 'settings' };
 
-const TOUCH_EVERY_MS = 60_000;
 const LOCALE_KEY = 'dosedesk.locale';
 
 export function App() {
@@ -100,7 +102,6 @@ function Workspace({
 }) {
   const [view, setView] = useState<View>({ name: 'search' });
   const searchRef = useRef<HTMLInputElement>(null);
-  const lastTouch = useRef(0);
   const user = status.user;
   const isAdmin = user?.role === 'administrator';
 
@@ -112,7 +113,10 @@ function Workspace({
     }, 0);
   }, []);
 
-  // `/` (outside a text field) or Ctrl+K: find a patient. Any activity pushes auto-lock back.
+  // Any key, click, scroll or mouse movement pushes the auto-lock back (throttled).
+  useActivityTouch(() => void run(api().auth.touch({})));
+
+  // `/` (outside a text field) or Ctrl+K: find a patient.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
@@ -122,20 +126,8 @@ function Workspace({
         goSearch();
       }
     };
-    const onActivity = () => {
-      const now = Date.now();
-      if (now - lastTouch.current < TOUCH_EVERY_MS) return;
-      lastTouch.current = now;
-      void run(api().auth.touch({}));
-    };
     document.addEventListener('keydown', onKey);
-    document.addEventListener('keydown', onActivity, { passive: true });
-    document.addEventListener('pointerdown', onActivity, { passive: true });
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('keydown', onActivity);
-      document.removeEventListener('pointerdown', onActivity);
-    };
+    return () => document.removeEventListener('keydown', onKey);
   }, [goSearch]);
 
   async function lock() {
@@ -150,6 +142,8 @@ function Workspace({
   const nav: { key: View['name']; label: string; go: () => void }[] = [
     { key: 'search', label: t('nav.patients'), go: goSearch },
     { key: 'workQueue', label: t('nav.workQueue'), go: () => setView({ name: 'workQueue' }) },
+    // The recall list reads every chart: administrators and clinicians (the contract's rule).
+    ...(user?.role === 'front_desk' ? [] : [{ key: 'recall' as const, label: t('nav.recall'), go: () => setView({ name: 'recall' }) }]),
     { key: 'lots', label: t('nav.lots'), go: () => setView({ name: 'lots' }) },
     { key: 'settings', label: t('nav.settings'), go: () => setView({ name: 'settings' }) },
   ];
@@ -202,6 +196,7 @@ function Workspace({
             <PatientChart key={view.patientId} patientId={view.patientId} user={user} initialDose={view.dose} onEditPatient={(p) => setView({ name: 'editPatient', patient: p })} />
           ) : null}
           {view.name === 'workQueue' ? <WorkQueue onFix={(patientId, doseId) => openChart(patientId, { mode: 'edit', doseId })} onOpen={(id) => openChart(id)} /> : null}
+          {view.name === 'recall' ? <RecallScreen onOpen={(id) => openChart(id)} /> : null}
           {view.name === 'lots' ? <LotsScreen /> : null}
           {view.name === 'settings' ? <SettingsScreen isAdmin={isAdmin} /> : null}
         </main>

@@ -21,7 +21,7 @@ import {
   type DoseFormValues,
 } from './dose-form-model';
 import { useBarcodeWedge } from './useBarcodeWedge';
-import { VaccinePicker } from './VaccinePicker';
+import { VaccinePicker, type DueGroup } from './VaccinePicker';
 
 // Record a dose (given here, historical or refused), or fix one the registry rejected. Enter
 // moves to the next empty required field and submits once nothing required is missing;
@@ -45,15 +45,21 @@ export interface DoseFormProps {
   onSaved: (result: DoseWriteResult) => void;
   onCancel: () => void;
   onEditPatient: () => void;
+  /** CVX codes due for the patient now (forecast order): offered first in the vaccine picker. */
+  dueCvx?: readonly string[];
+  /** The vaccine groups due now, for one-click choices. */
+  dueGroups?: readonly DueGroup[];
+  /** Start with this vaccine chosen (from the chart's due list). */
+  initialCvx?: string;
 }
 
-export function DoseForm({ patient, user, editing, onSaved, onCancel, onEditPatient }: DoseFormProps) {
+export function DoseForm({ patient, user, editing, onSaved, onCancel, onEditPatient, dueCvx, dueGroups, initialCvx }: DoseFormProps) {
   const lists = useCodeLists();
   const today = todayIso();
   const [values, setValues] = useState<DoseFormValues>(() =>
     editing
       ? formFromDose(editing, cvxInfo(editing.cvx)?.shortName ?? editing.cvx)
-      : newDoseForm({ dob: patient.dob, today, now: new Date(), clinicianId: '' }),
+      : startWith(newDoseForm({ dob: patient.dob, today, now: new Date(), clinicianId: '' }), initialCvx, patient.dob),
   );
   const [errors, setErrors] = useState<FieldErrors>(() => registryErrors(editing).fields);
   const [summary, setSummary] = useState<string[]>(() => registryErrors(editing).other);
@@ -91,6 +97,11 @@ export function DoseForm({ patient, user, editing, onSaved, onCancel, onEditPati
     const r = await run(api().codes.lotDefaults({ lotId }));
     if (r.ok) setValues((v) => (v.lotId === lotId ? withLot(v, r.value) : v));
   }, []);
+
+  // Started from the due list: the vaccine is chosen, the lot is next.
+  useEffect(() => {
+    if (initialCvx) setTimeout(() => document.getElementById('dose-lot')?.focus(), 0);
+  }, [initialCvx]);
 
   // The vaccine decides which lots can be picked; a single usable lot is picked for you.
   useEffect(() => {
@@ -277,7 +288,9 @@ export function DoseForm({ patient, user, editing, onSaved, onCancel, onEditPati
             onPick={(o) => onPickVaccine(o.cvx, o.shortName)}
             error={err('cvx')}
             includeInactive={kind !== 'administered'}
-            autoFocus
+            autoFocus={!initialCvx}
+            dueCvx={editing ? [] : dueCvx}
+            dueGroups={editing ? [] : dueGroups}
           />
           {kind === 'administered' ? (
             <SelectField
@@ -367,6 +380,11 @@ export function DoseForm({ patient, user, editing, onSaved, onCancel, onEditPati
       </form>
     </section>
   );
+}
+
+function startWith(values: DoseFormValues, cvx: string | undefined, dob: string): DoseFormValues {
+  if (!cvx) return values;
+  return withVaccine(values, cvx, cvxInfo(cvx)?.shortName ?? cvx, dob);
 }
 
 /** The registry's words on the field they concern: a dose field, the patient record, or the summary. */

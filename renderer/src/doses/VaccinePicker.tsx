@@ -1,10 +1,53 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { VaccineOption } from '../../../electron/api';
+import { cvx as cvxInfo } from '../../../electron/domain/codes';
 import { t } from '../../i18n';
 import { api, run } from '../api';
 
 // Vaccine by name, trade name or CVX code: a combobox over codes.searchVaccines. Enter picks the
 // highlighted option; typing and Enter at once (before results arrive) picks the first result.
+// The vaccines due for the patient (forecast order) come first in the results, and while the
+// field is empty one vaccine per due group is offered as a one-click choice.
+
+const MAX_DUE_CHOICES = 6;
+const SHOWN = 8;
+/** With vaccines due, search deeper so a due match ranked low by text still comes first. */
+const SEARCHED_WITH_DUE = 30;
+
+/** Search results with the due vaccines first, in the order the forecast offers them. */
+export function dueFirst(options: readonly VaccineOption[], dueCvx: readonly string[]): VaccineOption[] {
+  const rank = (cvx: string) => {
+    const i = dueCvx.indexOf(cvx);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  return options
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => rank(a.o.cvx) - rank(b.o.cvx) || a.i - b.i)
+    .map((x) => x.o);
+}
+
+/** A vaccine group due now and the vaccines that may be given for it, in forecast order. */
+export interface DueGroup {
+  group: string;
+  cvx: readonly string[];
+}
+
+/** One choice per due group: its first vaccine that may be recorded here. */
+function dueChoices(groups: readonly DueGroup[], includeInactive: boolean): (VaccineOption & { group: string })[] {
+  const out: (VaccineOption & { group: string })[] = [];
+  for (const g of groups) {
+    for (const code of g.cvx) {
+      const info = cvxInfo(code);
+      if (!info || (!includeInactive && info.status !== 'Active')) continue;
+      if (!out.some((o) => o.cvx === info.code)) {
+        out.push({ cvx: info.code, shortName: info.shortName, fullName: info.fullName, status: info.status, manufacturers: [], group: g.group });
+      }
+      break;
+    }
+    if (out.length === MAX_DUE_CHOICES) break;
+  }
+  return out;
+}
 
 const DEBOUNCE_MS = 80;
 
@@ -17,6 +60,8 @@ export function VaccinePicker({
   error,
   includeInactive,
   autoFocus,
+  dueCvx = [],
+  dueGroups = [],
 }: {
   query: string;
   onQuery: (text: string) => void;
@@ -26,6 +71,10 @@ export function VaccinePicker({
   error?: string;
   includeInactive: boolean;
   autoFocus?: boolean;
+  /** CVX codes due for this patient now, most urgent first (forecast.forPatient's `dueVaccines`). */
+  dueCvx?: readonly string[];
+  /** The groups due now, for one-click choices while the field is empty. */
+  dueGroups?: readonly DueGroup[];
 }) {
   const [options, setOptions] = useState<VaccineOption[]>([]);
   /** The text the options were found for: Enter never picks from an older query's list. */
@@ -33,6 +82,8 @@ export function VaccinePicker({
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const pendingEnter = useRef(false);
+  const dueCvxRef = useRef(dueCvx);
+  dueCvxRef.current = dueCvx;
   const searching = useRef(0);
 
   useEffect(() => {
@@ -45,10 +96,13 @@ export function VaccinePicker({
     }
     const mine = ++searching.current;
     const h = setTimeout(() => {
-      void run(api().codes.searchVaccines({ text, limit: 8, includeInactive })).then((r) => {
+      const limit = dueCvxRef.current.length ? SEARCHED_WITH_DUE : SHOWN;
+      void run(api().codes.searchVaccines({ text, limit, includeInactive })).then((r) => {
         if (mine !== searching.current) return;
         searching.current = 0;
-        const found = r.ok ? r.value : [];
+        // A typed CVX code asks for that code: its exact match stays on top.
+        const results = r.ok ? r.value : [];
+        const found = (/^\d+$/.test(text) ? results : dueFirst(results, dueCvxRef.current)).slice(0, SHOWN);
         setOptions(found);
         setOptionsFor(text);
         setActive(0);
@@ -95,6 +149,7 @@ export function VaccinePicker({
     }
   }
 
+  const choices = dueChoices(dueGroups, includeInactive);
   const listId = 'vaccine-options';
   const activeId = open && options[active] ? `vaccine-option-${options[active].cvx}` : undefined;
   const describedBy = ['dose-vaccine-hint', error ? 'dose-vaccine-error' : ''].filter(Boolean).join(' ');
@@ -136,11 +191,22 @@ export function VaccinePicker({
               }}
             >
               <strong>{o.shortName}</strong> · {t('code.cvx', { code: o.cvx })}
+              {dueCvx.includes(o.cvx) ? <span className="combo__due">{t('dose.dueTag')}</span> : null}
             </li>
           ))}
         </ul>
       ) : null}
       {open && options.length === 0 && query.trim() !== '' ? <p className="field__hint">{t('dose.vaccineNone')}</p> : null}
+      {!cvx && query.trim() === '' && choices.length > 0 ? (
+        <div className="due-chips" data-testid="due-vaccines">
+          <span>{t('dose.dueNow')}</span>
+          {choices.map((o) => (
+            <button key={o.cvx} type="button" className="btn" title={o.group} onClick={() => pick(o)}>
+              {o.shortName}
+            </button>
+          ))}
+        </div>
+      ) : null}
       {cvx ? (
         <p className="combo__chosen" data-testid="vaccine-chosen">
           {t('dose.vaccineChosen', { cvx, name: chosenName })}

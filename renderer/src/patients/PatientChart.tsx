@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { DoseWithStatus, DoseWriteResult, SessionUser } from '../../../electron/api';
+import { Fragment, useCallback, useEffect, useState } from 'react';
+import type { DoseWithStatus, DoseWriteResult, PatientForecast, SessionUser } from '../../../electron/api';
 import { ageInYears } from '../../../electron/domain/common';
 import { cvx as cvxInfo } from '../../../electron/domain/codes';
 import type { ReportingState } from '../../../electron/domain/dose';
@@ -7,15 +7,17 @@ import type { Patient } from '../../../electron/domain/patient';
 import { t, type MessageKey } from '../../i18n';
 import { api, formatDateTime, run, todayIso } from '../api';
 import { useCodeLists } from '../app/CodeLists';
+import { DeleteDose } from '../doses/DeleteDose';
 import { DoseForm } from '../doses/DoseForm';
+import { DuePanel } from '../forecast/DuePanel';
 import { useSync } from '../sync/SyncContext';
 import { Notice } from '../ui/Notice';
 import { StatusBadge } from '../ui/StatusBadge';
 
-// One patient: who they are, every dose with where its report stands, and the dose form.
-// `N` (outside a text field) starts a dose; a rejected dose opens for fixing in place.
+// One patient: who they are, what is due, every dose with where its report stands, and the
+// dose form. `N` (outside a text field) starts a dose; a rejected dose opens for fixing in place.
 
-export type DoseMode = { mode: 'new' } | { mode: 'edit'; doseId: string };
+export type DoseMode = { mode: 'new'; cvx?: string } | { mode: 'edit'; doseId: string };
 
 export function PatientChart({
   patientId,
@@ -35,6 +37,11 @@ export function PatientChart({
   const [error, setError] = useState<string>();
   const [doseMode, setDoseMode] = useState<DoseMode | undefined>(initialDose);
   const [saved, setSaved] = useState<{ doseId: string; deadline?: string }>();
+  const [deleting, setDeleting] = useState<string>();
+  const [deleted, setDeleted] = useState<{ reported: boolean }>();
+  const [forecast, setForecast] = useState<{ value?: PatientForecast; error?: string }>({});
+  /** Changes whenever the doses that the forecast reads change. */
+  const doseKey = doses.map((d) => `${d.id}:${d.version}`).join(',');
 
   const loadDoses = useCallback(async () => {
     const r = await run(api().doses.listForPatient({ patientId }));
@@ -58,6 +65,17 @@ export function PatientChart({
   }, [loadDoses, outcomeTick]);
 
   useEffect(() => {
+    let alive = true;
+    void run(api().forecast.forPatient({ patientId })).then((r) => {
+      if (!alive) return;
+      setForecast(r.ok ? { value: r.value } : { error: r.error.message });
+    });
+    return () => {
+      alive = false;
+    };
+  }, [patientId, doseKey]);
+
+  useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
       const typing = target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA');
@@ -79,11 +97,25 @@ export function PatientChart({
     setTimeout(() => document.getElementById('record-dose')?.focus(), 0);
   }
 
+  function onDeleted(result: DoseWriteResult) {
+    setDeleting(undefined);
+    setSaved(undefined);
+    setDeleted({ reported: result.outbox !== undefined });
+    void loadDoses();
+    refreshSync();
+    setTimeout(() => document.getElementById('record-dose')?.focus(), 0);
+  }
+
   if (error) return <Notice tone="error">{error}</Notice>;
   if (!patient) return <p>{t('app.loading')}</p>;
 
   const today = todayIso();
   const years = ageInYears(patient.dob, today);
+  const months = ageInMonths(patient.dob, today);
+  const due = forecast.value;
+  const dueGroups = due ? [...due.overdue, ...due.dueToday, ...due.dueSoon].map((i) => ({ group: i.vaccineGroup, cvx: i.vaccines.map((v) => v.cvx) })) : [];
+  // Recording, fixing and deleting doses is for clinicians and administrators (the contract's rule).
+  const canChangeDoses = user?.role !== 'front_desk';
   const savedDose = saved ? doses.find((d) => d.id === saved.doseId) : undefined;
   const editing = doseMode?.mode === 'edit' ? doses.find((d) => d.id === doseMode.doseId) : undefined;
   const languageName = lists.languages.find((l) => l.code === patient.preferredLanguage)?.label ?? patient.preferredLanguage ?? '—';
@@ -96,7 +128,7 @@ export function PatientChart({
             {patient.lastName}, {patient.firstName} {patient.middleName ?? ''}
           </h1>
           <span className="chart-head__meta">
-            {patient.dob} · {t('chart.age', { years })} · {t(`patient.sex.${patient.sex}` as MessageKey)} · {t('code.mrn', { mrn: patient.mrn })}
+            {patient.dob} · {years < 2 ? t('chart.ageMonths', { months }) : t('chart.age', { years })} · {t(`patient.sex.${patient.sex}` as MessageKey)} · {t('code.mrn', { mrn: patient.mrn })}
           </span>
         </div>
         <p className="chart-head__meta">
@@ -104,6 +136,14 @@ export function PatientChart({
           {' · '}
           {t('patient.language')}: {languageName}
         </p>
+        {patient.guardians.length > 0 ? (
+          <p className="chart-head__meta" data-testid="chart-guardians">
+            {t('chart.guardians')}:{' '}
+            {patient.guardians
+              .map((g) => `${g.firstName} ${g.lastName} (${lists.relationships.find((r) => r.code === g.relationship)?.label ?? g.relationship})${g.phone ? ` ${g.phone}` : ''}`)
+              .join(' · ')}
+          </p>
+        ) : null}
         {patient.dataSharingObjection ? <Notice tone="warning">{t('chart.objects', { date: patient.dataSharingObjectionDate ?? '' })}</Notice> : null}
         <div className="btn-row">
           <button
@@ -125,6 +165,12 @@ export function PatientChart({
         </div>
       </section>
 
+      {deleted ? (
+        <Notice tone="success" testId="dose-deleted">
+          {deleted.reported ? t('dose.deletedReport') : t('dose.deleted')}
+        </Notice>
+      ) : null}
+
       {saved ? (
         <Notice tone="success" testId="dose-saved">
           {t('status.saved')}
@@ -140,15 +186,33 @@ export function PatientChart({
 
       {doseMode && (doseMode.mode === 'new' || editing) ? (
         <DoseForm
-          key={doseMode.mode === 'edit' ? doseMode.doseId : 'new'}
+          key={doseMode.mode === 'edit' ? doseMode.doseId : `new-${doseMode.cvx ?? ''}`}
           patient={patient}
           user={user}
           editing={editing}
+          dueCvx={forecast.value?.dueVaccines}
+          dueGroups={dueGroups}
+          initialCvx={doseMode.mode === 'new' ? doseMode.cvx : undefined}
           onSaved={onSaved}
           onCancel={() => setDoseMode(undefined)}
           onEditPatient={() => onEditPatient(patient)}
         />
       ) : null}
+
+      {doseMode ? null : (
+        <DuePanel
+          forecast={forecast.value}
+          error={forecast.error}
+          onGive={
+            user?.role === 'front_desk'
+              ? undefined
+              : (cvx) => {
+                  setSaved(undefined);
+                  setDoseMode({ mode: 'new', cvx });
+                }
+          }
+        />
+      )}
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">{t('chart.history')}</h2>
@@ -168,7 +232,27 @@ export function PatientChart({
             </thead>
             <tbody>
               {doses.map((d) => (
-                <DoseRow key={d.id} dose={d} onFix={() => setDoseMode({ mode: 'edit', doseId: d.id })} />
+                <Fragment key={d.id}>
+                  <DoseRow
+                    dose={d}
+                    onFix={() => setDoseMode({ mode: 'edit', doseId: d.id })}
+                    onDelete={
+                      canChangeDoses && !doseMode && deleting !== d.id
+                        ? () => {
+                            setDeleted(undefined);
+                            setDeleting(d.id);
+                          }
+                        : undefined
+                    }
+                  />
+                  {deleting === d.id ? (
+                    <tr>
+                      <td colSpan={6}>
+                        <DeleteDose dose={d} onDone={onDeleted} onCancel={() => setDeleting(undefined)} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -178,9 +262,16 @@ export function PatientChart({
   );
 }
 
+/** Whole months of age: what counts for an infant's schedule. */
+function ageInMonths(dob: string, on: string): number {
+  const [by, bm, bd] = dob.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  return Math.max(0, (y - by) * 12 + (m - bm) - (d < bd ? 1 : 0));
+}
+
 const FIXABLE: ReportingState[] = ['rejected', 'warning'];
 
-function DoseRow({ dose, onFix }: { dose: DoseWithStatus; onFix: () => void }) {
+function DoseRow({ dose, onFix, onDelete }: { dose: DoseWithStatus; onFix: () => void; onDelete?: () => void }) {
   const name = cvxInfo(dose.cvx)?.shortName ?? dose.cvx;
   const state = dose.reporting.state;
   return (
@@ -203,6 +294,11 @@ function DoseRow({ dose, onFix }: { dose: DoseWithStatus; onFix: () => void }) {
         {FIXABLE.includes(state) ? (
           <button type="button" className="btn" onClick={onFix}>
             {t('chart.fix')}
+          </button>
+        ) : null}{' '}
+        {onDelete ? (
+          <button type="button" className="btn btn--danger" onClick={onDelete} aria-label={t('dose.delete.openLabel', { vaccine: name, date: dose.administeredOn })}>
+            {t('dose.delete.open')}
           </button>
         ) : null}
       </td>

@@ -6,7 +6,8 @@ import { api, fieldErrors, run, todayIso, type FieldErrors } from '../api';
 import { toOptions, useCodeLists } from '../app/CodeLists';
 import { CheckboxField, SelectField, TextField } from '../ui/Field';
 import { Notice } from '../ui/Notice';
-import { checkPatientInput, emptyPatientForm, formFromPatient, patientInputFromForm, type PatientFormValues } from './patient-form-model';
+import { GuardiansFieldset } from './GuardiansFieldset';
+import { checkPatientInput, emptyPatientForm, formFromPatient, needsGuardian, patientInputFromForm, type PatientFormValues } from './patient-form-model';
 
 // Register a patient with what MIIS needs for every dose, or edit one (including the MIIS
 // data-sharing objection). A likely duplicate (same name and DOB) is shown before creating.
@@ -152,6 +153,7 @@ export function PatientForm({
             <TextField id="p-email" type="email" label={t('patient.email')} value={values.email} onValue={set('email')} error={err('email')} autoComplete="off" />
           </div>
         </fieldset>
+        <GuardiansFieldset guardians={values.guardians} onChange={set('guardians')} errors={errors} minorWithout={needsGuardian(values, todayIso())} />
         <fieldset>
           <legend>{t('patient.section.sharing')}</legend>
           <CheckboxField

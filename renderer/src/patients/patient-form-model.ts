@@ -1,9 +1,26 @@
-import { patientInputSchema, type Patient, type PatientInput } from '../../../electron/domain/patient';
+import { ageInYears } from '../../../electron/domain/common';
+import { patientInputSchema, type Address, type Patient, type PatientInput } from '../../../electron/domain/patient';
 import { issuesFromZod, type FieldIssue } from '../../../electron/domain/errors';
 import { normalizeDateInput } from '../api';
 
 // The registration form as strings (what inputs hold) and its conversion to the domain input.
 // Empty optional fields become undefined, so the domain schema sees "not given", not "".
+
+/** A parent, guardian or next of kin (HL7 NK1) as the form holds it. */
+export interface GuardianFormValues {
+  lastName: string;
+  firstName: string;
+  /** HL7 0063 relationship code (MTH, FTH, GRD…). */
+  relationship: string;
+  phone: string;
+  /** Not edited on this form; kept as it was. */
+  address?: Address;
+}
+
+/** The domain's limit on NK1 entries per patient. */
+export const MAX_GUARDIANS = 4;
+
+export const emptyGuardian: GuardianFormValues = { lastName: '', firstName: '', relationship: '', phone: '' };
 
 export interface PatientFormValues {
   lastName: string;
@@ -26,6 +43,7 @@ export interface PatientFormValues {
   dataSharingObjection: boolean;
   dataSharingObjectionDate: string;
   notes: string;
+  guardians: GuardianFormValues[];
 }
 
 export const emptyPatientForm: PatientFormValues = {
@@ -49,6 +67,7 @@ export const emptyPatientForm: PatientFormValues = {
   dataSharingObjection: false,
   dataSharingObjectionDate: '',
   notes: '',
+  guardians: [],
 };
 
 export function formFromPatient(p: Patient): PatientFormValues {
@@ -73,6 +92,13 @@ export function formFromPatient(p: Patient): PatientFormValues {
     dataSharingObjection: p.dataSharingObjection,
     dataSharingObjectionDate: p.dataSharingObjectionDate ?? '',
     notes: p.notes ?? '',
+    guardians: p.guardians.map((g) => ({
+      lastName: g.lastName,
+      firstName: g.firstName,
+      relationship: g.relationship,
+      phone: g.phone ?? '',
+      ...(g.address ? { address: g.address } : {}),
+    })),
   };
 }
 
@@ -106,7 +132,22 @@ export function patientInputFromForm(v: PatientFormValues, base?: Patient): Pati
     dataSharingObjection: v.dataSharingObjection,
     dataSharingObjectionDate: v.dataSharingObjection ? opt(normalizeDateInput(v.dataSharingObjectionDate)) : undefined,
     notes: opt(v.notes),
+    guardians: v.guardians.map((g) => ({
+      lastName: g.lastName,
+      firstName: g.firstName,
+      relationship: g.relationship as NonNullable<PatientInput['guardians']>[number]['relationship'],
+      phone: opt(g.phone),
+      address: g.address,
+    })),
   };
+}
+
+/** A minor with no parent or guardian on record: MIIS expects one (NK1) with a child's doses. */
+export function needsGuardian(v: Pick<PatientFormValues, 'dob' | 'guardians'>, today: string): boolean {
+  const dob = normalizeDateInput(v.dob);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(dob) || v.guardians.length > 0) return false;
+  const age = ageInYears(dob, today);
+  return age >= 0 && age < 18;
 }
 
 /** The domain's own schema, run before the round trip so messages appear at once. */

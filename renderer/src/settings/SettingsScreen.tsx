@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { ConnectionCheckResult, SettingsView, User } from '../../../electron/api';
+import type { ConnectionCheckResult, SettingsView } from '../../../electron/api';
 import { CREDENTIALS, type Clinician } from '../../../electron/domain/clinician';
-import { ROLES } from '../../../electron/domain/user';
 import { t, type MessageKey } from '../../i18n';
 import { api, fieldErrors, formatDateTime, run, type FieldErrors } from '../api';
 import { SelectField, TextField } from '../ui/Field';
 import { Notice } from '../ui/Notice';
+import { UsersSection } from './UsersSection';
 
 // What an administrator manages in the app: staff accounts, the clinicians whose names go on
 // doses, and the MIIS connection (values IT's file leaves open, credentials, a test, the mode).
@@ -196,70 +196,6 @@ function CliniciansSection() {
         <div className="btn-row">
           <button type="submit" className="btn">
             {t('settings.clinician.create')}
-          </button>
-        </div>
-      </form>
-    </section>
-  );
-}
-
-function UsersSection() {
-  const [users, setUsers] = useState<User[]>([]);
-  const [clinicians, setClinicians] = useState<Clinician[]>([]);
-  const [v, setV] = useState({ username: '', displayName: '', role: 'clinician', password: '', clinicianId: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const load = useCallback(async () => {
-    const r = await run(api().users.list({}));
-    if (r.ok) setUsers(r.value);
-    const c = await run(api().clinicians.list({}));
-    if (c.ok) setClinicians(c.value);
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const user = { username: v.username, displayName: v.displayName, role: v.role as User['role'], clinicianId: v.clinicianId || undefined };
-    const r = await run(api().users.create({ user, password: v.password }));
-    if (!r.ok) {
-      const f = { ...fieldErrors(r.error.issues, 'user'), ...fieldErrors(r.error.issues?.filter((i) => i.path.endsWith('password')), 'input') };
-      return setErrors(Object.keys(f).length ? f : { username: r.error.message });
-    }
-    setErrors({});
-    setV({ username: '', displayName: '', role: 'clinician', password: '', clinicianId: '' });
-    void load();
-  }
-
-  async function toggle(u: User) {
-    await run(api().users.setActive({ id: u.id, active: !u.active }));
-    void load();
-  }
-
-  return (
-    <section className="card" aria-labelledby="users-title">
-      <h2 id="users-title">{t('settings.users')}</h2>
-      <ul>
-        {users.map((u) => (
-          <li key={u.id}>
-            {u.displayName} ({u.username}) · {t(`settings.role.${u.role}` as MessageKey)} · {u.active ? t('settings.user.active') : t('settings.user.inactive')}{' '}
-            <button type="button" className="btn" onClick={() => void toggle(u)}>
-              {u.active ? t('lots.deactivate') : t('lots.reactivate')}
-            </button>
-          </li>
-        ))}
-      </ul>
-      <form onSubmit={submit} noValidate>
-        <div className="grid">
-          <TextField id="us-name" label={t('settings.user.displayName')} value={v.displayName} onValue={(x) => setV({ ...v, displayName: x })} error={errors.displayName} required />
-          <TextField id="us-username" label={t('settings.user.username')} value={v.username} onValue={(x) => setV({ ...v, username: x })} error={errors.username} required autoComplete="off" />
-          <SelectField id="us-role" label={t('settings.user.role')} value={v.role} onValue={(x) => setV({ ...v, role: x })} options={ROLES.map((r) => ({ value: r, label: t(`settings.role.${r}` as MessageKey) }))} error={errors.role} required />
-          <SelectField id="us-clinician" label={t('settings.user.clinician')} value={v.clinicianId} onValue={(x) => setV({ ...v, clinicianId: x })} options={clinicians.map((c) => ({ value: c.id, label: `${c.firstName} ${c.lastName}, ${c.credential}` }))} placeholder={t('form.none')} />
-          <TextField id="us-password" type="password" label={t('settings.user.password')} hint={t('auth.passwordHint')} value={v.password} onValue={(x) => setV({ ...v, password: x })} error={errors.password} required autoComplete="new-password" />
-        </div>
-        <div className="btn-row">
-          <button type="submit" className="btn">
-            {t('settings.user.create')}
           </button>
         </div>
       </form>

@@ -64,4 +64,24 @@ describe('App shell', () => {
     expect(await screen.findByRole('heading', { name: 'Buscar un paciente' })).toBeInTheDocument();
     await user.selectOptions(screen.getByLabelText('Idioma'), 'en');
   });
+
+  it('the recall list is in the navigation for clinicians, not for the front desk', async () => {
+    const fake = installFakeApi({
+      'app.info': () => ok(INFO),
+      'auth.status': () => ok(SIGNED_IN),
+      'forecast.recallList': () => ok({ assessmentDate: '2026-11-25', patientsScanned: 0, skipped: [], counts: {}, entries: [], truncated: false, vaccineGroups: ['MMR'], ageBands: ['0-23 months'] }),
+    });
+    const user = userEvent.setup();
+    const { unmount } = render(<App />);
+    await user.click(await screen.findByRole('button', { name: 'Recall' }));
+    expect(await screen.findByRole('heading', { name: 'Reminder / recall' })).toBeInTheDocument();
+    expect(await screen.findByText('No patient is overdue for these filters.')).toBeInTheDocument();
+    expect(fake.calls('forecast.recallList')).toHaveLength(1);
+    unmount();
+
+    installFakeApi({ 'app.info': () => ok(INFO), 'auth.status': () => ok({ ...SIGNED_IN, user: { ...SIGNED_IN.user!, role: 'front_desk' } }) });
+    render(<App />);
+    await screen.findByRole('heading', { name: 'Find a patient' });
+    expect(screen.queryByRole('button', { name: 'Recall' })).not.toBeInTheDocument();
+  });
 });

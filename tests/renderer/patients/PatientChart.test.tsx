@@ -1,11 +1,11 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { DoseWithStatus, DoseWriteResult, Result } from '../../../electron/api';
 import { CodeListsProvider } from '../../../renderer/src/app/CodeLists';
 import { todayIso } from '../../../renderer/src/api';
 import { PatientChart } from '../../../renderer/src/patients/PatientChart';
 import { SyncProvider } from '../../../renderer/src/sync/SyncContext';
-import { installFakeApi, lotDefaultsFor, ok, PATIENT, TDAP_LOT } from '../fake-api';
+import { INFANT_FORECAST, installFakeApi, lotDefaultsFor, ok, PATIENT, TDAP_LOT } from '../fake-api';
 
 function dose(state: DoseWithStatus['reporting']['state']): DoseWithStatus {
   return {
@@ -64,5 +64,66 @@ describe('PatientChart', () => {
     expect(history).toHaveTextContent('RXA-5 vaccine code is required.');
     expect(screen.getByRole('button', { name: 'Fix and resend' })).toBeInTheDocument();
     expect(screen.getByText(/Preferred language: Portuguese/)).toBeInTheDocument();
+  });
+
+  it('shows what is due, and a due dose starts the form with its vaccine chosen', async () => {
+    const fake = installFakeApi({ 'patients.get': () => ok(PATIENT), 'forecast.forPatient': () => ok(INFANT_FORECAST) });
+    const user = userEvent.setup();
+    render(
+      <CodeListsProvider>
+        <SyncProvider>
+          <PatientChart patientId="p1" onEditPatient={() => undefined} />
+        </SyncProvider>
+      </CodeListsProvider>,
+    );
+    const panel = await screen.findByTestId('due-panel');
+    expect(fake.calls('forecast.forPatient')).toEqual([{ patientId: 'p1' }]);
+    expect(within(panel).getByTestId('due-list')).toHaveTextContent('Overdue 4 days');
+    await user.click(within(panel).getByRole('button', { name: 'Give HepB' }));
+    expect(await screen.findByTestId('vaccine-chosen')).toHaveTextContent('CVX 08');
+    await waitFor(() => expect(fake.calls('lots.list')).toContainEqual({ cvx: '08' }));
+  });
+
+  it('the vaccine picker offers the due vaccines first', async () => {
+    installFakeApi({ 'patients.get': () => ok(PATIENT), 'forecast.forPatient': () => ok(INFANT_FORECAST) });
+    const user = userEvent.setup();
+    render(
+      <CodeListsProvider>
+        <SyncProvider>
+          <PatientChart patientId="p1" onEditPatient={() => undefined} />
+        </SyncProvider>
+      </CodeListsProvider>,
+    );
+    await screen.findByTestId('due-panel');
+    await user.keyboard('n');
+    const chips = await screen.findByTestId('due-vaccines');
+    // One per due group, in the forecast's order, named from the CVX table.
+    const buttons = within(chips).getAllByRole('button');
+    expect(buttons.map((b) => [b.textContent, b.getAttribute('title')])).toEqual([
+      ['Hep B, adolescent or pediatric', 'HepB'],
+      ['RSV, mAb, nirsevimab-alip, 0.5 mL, neonate to 24 months', 'RSV'],
+      ['Influenza, split virus, quadrivalent, PF', 'Influenza'],
+    ]);
+    await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'hep');
+    const options = within(await screen.findByRole('listbox', { name: /Vaccine/ })).getAllByRole('option');
+    expect(options[0]).toHaveTextContent(/CVX 08.*due/);
+    expect(options[1]).toHaveTextContent(/CVX 110.*due/);
+    expect(options.slice(2).every((o) => !/due$/.test(o.textContent ?? ''))).toBe(true);
+    await user.keyboard('{Enter}');
+    expect(await screen.findByTestId('vaccine-chosen')).toHaveTextContent('CVX 08');
+  });
+
+  it('front desk sees what is due but cannot start a dose from it', async () => {
+    installFakeApi({ 'patients.get': () => ok(PATIENT), 'forecast.forPatient': () => ok(INFANT_FORECAST) });
+    render(
+      <CodeListsProvider>
+        <SyncProvider>
+          <PatientChart patientId="p1" user={{ id: 'u3', username: 'desk', displayName: 'Dan Desk', role: 'front_desk' }} onEditPatient={() => undefined} />
+        </SyncProvider>
+      </CodeListsProvider>,
+    );
+    const panel = await screen.findByTestId('due-panel');
+    await within(panel).findByTestId('due-list');
+    expect(within(panel).queryByRole('button', { name: /Give/ })).not.toBeInTheDocument();
   });
 });

@@ -1,0 +1,89 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { DoseWithStatus, DoseWriteResult } from '../../../electron/api';
+import { cvx as cvxInfo } from '../../../electron/domain/codes';
+import { t } from '../../i18n';
+import { api, fieldErrors, run } from '../api';
+import { Notice } from '../ui/Notice';
+
+// Deleting a dose from the chart: a reason (kept in the audit trail and the outbox entry) and a
+// second, explicit confirmation. A reported dose gets a delete message to MIIS (RXA-21 `D`); an
+// add never sent is simply cancelled.
+
+export function DeleteDose({ dose, onDone, onCancel }: { dose: DoseWithStatus; onDone: (result: DoseWriteResult) => void; onCancel: () => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [reasonError, setReasonError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const name = cvxInfo(dose.cvx)?.shortName ?? dose.cvx;
+  const reported = dose.reporting.state !== 'not_reported' && dose.reporting.state !== 'cancelled';
+
+  useEffect(() => {
+    reasonRef.current?.focus();
+  }, []);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    if (reason.trim().length < 3) {
+      setReasonError(t('dose.delete.reasonNeeded'));
+      reasonRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    const r = await run(api().doses.remove({ id: dose.id, reason: reason.trim() }));
+    setBusy(false);
+    if (r.ok) {
+      onDone(r.value);
+      return;
+    }
+    const issues = fieldErrors(r.error.issues, '');
+    setReasonError(issues.reason);
+    setError(issues.reason ? undefined : r.error.message);
+  }
+
+  return (
+    <form className="notice notice--warning delete-dose" role="alertdialog" aria-labelledby={`delete-${dose.id}-title`} onSubmit={submit} data-testid="delete-dose">
+      <h3 id={`delete-${dose.id}-title`}>{t('dose.delete.title', { vaccine: name, date: dose.administeredOn })}</h3>
+      <p>{reported ? t('dose.delete.reported') : t('dose.delete.unreported')}</p>
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      <div className={`field${reasonError ? ' field--error' : ''}`}>
+        <label htmlFor={`delete-${dose.id}-reason`}>
+          {t('dose.delete.reason')}
+          <span className="field__required"> ({t('form.required')})</span>
+        </label>
+        <textarea
+          id={`delete-${dose.id}-reason`}
+          ref={reasonRef}
+          value={reason}
+          rows={2}
+          maxLength={500}
+          aria-required
+          aria-invalid={reasonError ? true : undefined}
+          aria-describedby={reasonError ? `delete-${dose.id}-reason-error` : `delete-${dose.id}-reason-hint`}
+          onChange={(e) => {
+            setReason(e.target.value);
+            setReasonError(undefined);
+          }}
+        />
+        {reasonError ? (
+          <p id={`delete-${dose.id}-reason-error`} className="field__error" role="alert">
+            {reasonError}
+          </p>
+        ) : (
+          <p id={`delete-${dose.id}-reason-hint`} className="field__hint">
+            {t('dose.delete.reasonHint')}
+          </p>
+        )}
+      </div>
+      <div className="btn-row">
+        <button type="submit" className="btn btn--danger" disabled={busy}>
+          {busy ? t('form.saving') : t('dose.delete.confirm')}
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('dose.delete.keep')}
+        </button>
+      </div>
+    </form>
+  );
+}
