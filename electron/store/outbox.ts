@@ -1,6 +1,6 @@
 import { auditAs, nowIso, optional, type StoreContext } from './context';
 import { notFound } from './errors';
-import { FINAL_OUTBOX_STATES, type OutboxEntry, type OutboxRepo, type OutboxState, type RegistryMessage } from './types';
+import { FINAL_OUTBOX_STATES, type OutboxEntry, type OutboxOutcome, type OutboxRepo, type OutboxState, type RegistryMessage } from './types';
 
 // The outbox is the promise that a saved dose reaches MIIS. Order rules for claiming:
 // - one patient's messages go one at a time, in seq order: an entry waits while an earlier
@@ -8,7 +8,8 @@ import { FINAL_OUTBOX_STATES, type OutboxEntry, type OutboxRepo, type OutboxStat
 // - an update or delete waits while an earlier entry of the same dose is rejected (the
 //   registry does not have the record yet; fixing the dose resubmits the add);
 // - a rejected entry of one dose does not hold back the patient's other doses (each has its
-//   own 72-hour legal clock) nor anyone else's.
+//   own 72-hour legal clock) nor anyone else's, and neither does an entry waiting behind it;
+// - across patients, the earliest legal deadline goes first (none last), then seq.
 
 interface OutboxRow {
   seq: number;
@@ -55,6 +56,29 @@ export function toEntry(row: OutboxRow): OutboxEntry {
 const FINAL_SQL = FINAL_OUTBOX_STATES.map((s) => `'${s}'`).join(',');
 const SYNC_ACTOR = { userId: 'system', label: 'system:sync' };
 
+// Claimable: pending and due, and
+// - no earlier entry of the same dose is rejected (the registry does not have the record yet);
+// - no earlier entry of the same patient is open, except one that is itself held back by a
+//   rejection of its own dose (it waits for a person, not for the registry, and must not hold
+//   the patient's other doses hostage).
+// The patient check names the partial index's own condition (`state IN (…,'rejected')`) so
+// SQLite can use `outbox_open_by_patient` instead of scanning every earlier row.
+// Across patients the most urgent legal deadline goes first (no deadline last), then seq;
+// within a patient only the first open entry is ever claimable, so its order is kept.
+// `outbox_due_by_deadline` (migration 0030) serves that order without a sort.
+/** The claim query (exported so a test can check its plan). */
+export const CLAIM_DUE_SQL = `SELECT o.seq FROM outbox o
+     WHERE o.state = 'pending'
+       AND (o.next_attempt_at <= @now OR o.next_attempt_at > @cap)
+       AND NOT EXISTS (SELECT 1 FROM outbox d
+                       WHERE d.dose_id = o.dose_id AND d.seq < o.seq AND d.state = 'rejected')
+       AND NOT EXISTS (SELECT 1 FROM outbox p
+                       WHERE p.patient_id = o.patient_id AND p.seq < o.seq
+                         AND p.state IN ('pending','sending','rejected') AND p.state <> 'rejected'
+                         AND NOT EXISTS (SELECT 1 FROM outbox r
+                                         WHERE r.dose_id = p.dose_id AND r.seq < p.seq AND r.state = 'rejected'))
+     ORDER BY o.deadline_at IS NULL, o.deadline_at, o.seq LIMIT @limit`;
+
 export interface OutboxInternals {
   /** Queues an entry inside the caller's transaction. */
   enqueue(e: { doseId: string; patientId: string; action: 'A' | 'U' | 'D'; deadlineAt?: string }): OutboxEntry;
@@ -72,16 +96,7 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     `INSERT INTO outbox (dose_id, patient_id, action, state, message_control_id, attempts, next_attempt_at, registry_messages, created_at, updated_at, deadline_at)
      VALUES (@dose_id, @patient_id, @action, 'pending', @control_id, 0, @at, '[]', @at, @at, @deadline_at)`,
   );
-  const due = db.prepare(
-    `SELECT o.seq FROM outbox o
-     WHERE o.state = 'pending'
-       AND (o.next_attempt_at <= @now OR o.next_attempt_at > @cap)
-       AND NOT EXISTS (SELECT 1 FROM outbox p
-                       WHERE p.patient_id = o.patient_id AND p.seq < o.seq AND p.state IN ('pending','sending'))
-       AND NOT EXISTS (SELECT 1 FROM outbox d
-                       WHERE d.dose_id = o.dose_id AND d.seq < o.seq AND d.state = 'rejected')
-     ORDER BY o.seq LIMIT @limit`,
-  );
+  const due = db.prepare(CLAIM_DUE_SQL);
   const claim = db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = @at WHERE seq = @seq AND state = 'pending'");
   const setMessage = db.prepare('UPDATE outbox SET message_text = @text, updated_at = @at WHERE seq = @seq AND message_text IS NULL');
   const finish = db.prepare(
@@ -107,16 +122,47 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     return row;
   }
 
-  function record(seq: number, state: 'accepted' | 'warning' | 'rejected', ack: { code: string; text: string; messages: RegistryMessage[] }): void {
-    db.transaction(() => {
-      const row = load(seq);
-      // A replayed or late ACK for an entry already settled changes nothing.
-      if (row.state !== 'pending' && row.state !== 'sending') return;
-      const at = nowIso(ctx);
-      finish.run({ seq, state, code: ack.code, text: ack.text, messages: JSON.stringify(ack.messages), at, final: state === 'rejected' ? 0 : 1 });
-      ctx.audit(auditAs(SYNC_ACTOR, `outbox.${state}`, 'dose', row.dose_id, { seq, action: row.action, ackCode: ack.code }));
-    })();
+  /** Settles one entry; the caller holds the transaction. */
+  function settle(seq: number, state: 'accepted' | 'warning' | 'rejected', ack: { code: string; text: string; messages: RegistryMessage[] }): void {
+    const row = load(seq);
+    // A replayed or late ACK for an entry already settled changes nothing.
+    if (row.state !== 'pending' && row.state !== 'sending') return;
+    const at = nowIso(ctx);
+    finish.run({ seq, state, code: ack.code, text: ack.text, messages: JSON.stringify(ack.messages), at, final: state === 'rejected' ? 0 : 1 });
+    ctx.audit(auditAs(SYNC_ACTOR, `outbox.${state}`, 'dose', row.dose_id, { seq, action: row.action, ackCode: ack.code }));
   }
+
+  /** Back to pending, later; the caller holds the transaction. */
+  function backOff(seq: number, nextAttemptAt: Date, error: string): void {
+    load(seq);
+    retry.run({ seq, next: nextAttemptAt.toISOString(), error, at: nowIso(ctx) });
+  }
+
+  function apply(o: OutboxOutcome): void {
+    switch (o.kind) {
+      case 'accepted':
+        settle(o.seq, o.ack.warning ? 'warning' : 'accepted', o.ack);
+        return;
+      case 'rejected':
+        settle(o.seq, 'rejected', o.ack);
+        return;
+      case 'retry':
+        backOff(o.seq, o.nextAttemptAt, o.error);
+        return;
+    }
+  }
+
+  const storeMessages = db.transaction((messages: readonly { seq: number; text: string }[]): OutboxEntry[] => {
+    const at = nowIso(ctx);
+    for (const m of messages) {
+      load(m.seq);
+      setMessage.run({ seq: m.seq, text: m.text, at });
+    }
+    return messages.map((m) => toEntry(load(m.seq)));
+  });
+  const recordAll = db.transaction((outcomes: readonly OutboxOutcome[]) => {
+    for (const o of outcomes) apply(o);
+  });
 
   return {
     claimDue(now, limit, maxBackoffMs) {
@@ -129,23 +175,22 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
       })();
     },
     setMessage(seq, text) {
-      return db.transaction(() => {
-        load(seq);
-        setMessage.run({ seq, text, at: nowIso(ctx) });
-        return toEntry(load(seq));
-      })();
+      return storeMessages([{ seq, text }])[0] as OutboxEntry;
+    },
+    setMessages(messages) {
+      return messages.length === 0 ? [] : storeMessages(messages);
     },
     markAccepted(seq, ack) {
-      record(seq, ack.warning ? 'warning' : 'accepted', ack);
+      recordAll([{ seq, kind: 'accepted', ack }]);
     },
     markRejected(seq, ack) {
-      record(seq, 'rejected', ack);
+      recordAll([{ seq, kind: 'rejected', ack }]);
     },
     markRetry(seq, nextAttemptAt, error) {
-      db.transaction(() => {
-        load(seq);
-        retry.run({ seq, next: nextAttemptAt.toISOString(), error, at: nowIso(ctx) });
-      })();
+      recordAll([{ seq, kind: 'retry', nextAttemptAt, error }]);
+    },
+    recordOutcomes(outcomes) {
+      if (outcomes.length > 0) recordAll(outcomes);
     },
     recoverInFlight(now) {
       return recover.run({ at: now.toISOString() }).changes;

@@ -184,20 +184,35 @@ export interface OutboxStats {
   nextDeadlineAt?: string;
 }
 
+/** One settled send, for `OutboxRepo.recordOutcomes`. */
+export type OutboxOutcome =
+  | { seq: number; kind: 'accepted'; ack: { code: string; text: string; messages: RegistryMessage[]; warning: boolean } }
+  | { seq: number; kind: 'rejected'; ack: { code: string; text: string; messages: RegistryMessage[] } }
+  | { seq: number; kind: 'retry'; nextAttemptAt: Date; error: string };
+
 export interface OutboxRepo {
   /**
    * Moves up to `limit` due entries from `pending` to `sending` (attempts + 1) in one
-   * transaction, in `seq` order, taking at most the first open entry per patient so one
-   * patient's messages stay in order. A `nextAttemptAt` further ahead than `maxBackoffMs`
-   * (a clock set back) counts as due.
+   * transaction, earliest legal deadline first (none last), then `seq`, taking at most the first
+   * open entry per patient so one patient's messages stay in order. A rejected entry holds back
+   * only later entries of its own dose; an entry held back that way does not hold back the
+   * patient's other doses. A `nextAttemptAt` further ahead than `maxBackoffMs` (a clock set
+   * back) counts as due.
    */
   claimDue(now: Date, limit: number, maxBackoffMs: number): OutboxEntry[];
   /** Stores the message bytes once; later calls keep the first text. */
   setMessage(seq: number, text: string): OutboxEntry;
+  /** `setMessage` for a claimed batch, in one transaction; returns the entries in the order given. */
+  setMessages(messages: readonly { seq: number; text: string }[]): OutboxEntry[];
   markAccepted(seq: number, ack: { code: string; text: string; messages: RegistryMessage[]; warning: boolean }): void;
   markRejected(seq: number, ack: { code: string; text: string; messages: RegistryMessage[] }): void;
   /** Transport failure: back to pending, later. */
   markRetry(seq: number, nextAttemptAt: Date, error: string): void;
+  /**
+   * Several outcomes in one transaction (one durable commit), each with the same effect and
+   * audit row as its single-entry method. All or nothing: on a throw none is recorded.
+   */
+  recordOutcomes(outcomes: readonly OutboxOutcome[]): void;
   /** At start-up: entries a crash left in `sending` go back to `pending`, due now. */
   recoverInFlight(now: Date): number;
   get(seq: number): OutboxEntry | undefined;

@@ -54,6 +54,12 @@ export interface SyncEngineOptions {
   stuckAfterAttempts?: number;
   /** Longest sleep when nothing is due; the loop re-reads the outbox at least this often. */
   idleMaxSleepMs?: number;
+  /**
+   * Longest an answer waits to be committed together with others (default 50 ms). Answers are
+   * also committed before every claim, once `concurrency` have gathered, and when nothing else
+   * is in flight; failures are committed at once. 0 commits each answer on its own.
+   */
+  outcomeWindowMs?: number;
   /** How long stop() lets in-flight sends finish before aborting them. */
   stopGraceMs?: number;
   /** Status snapshots are coalesced to at most one per this interval while draining. */

@@ -102,8 +102,10 @@ describe('openStore', () => {
     const store = openStore(file());
     expect(store.schemaVersion).toBe(latest);
     expect(store.patients.get(p.id, NURSE)?.lastName).toBe('Ñúñez');
-    // The search index added at 0020 covers patients created before it.
-    expect(store.patients.search({ text: 'nun jos' }, NURSE).map((r) => r.id)).toEqual([p.id]);
+    // The search index added at 0020 covers patients created before it. (From 0020 on, the
+    // fixture's raw INSERT bypasses the patients module that keeps the index, so only earlier
+    // schemas say anything about the migration.)
+    if (from < 20) expect(store.patients.search({ text: 'nun jos' }, NURSE).map((r) => r.id)).toEqual([p.id]);
     store.close();
 
     const backup = backupPathFor(file(), from, latest);

@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { CLAIM_DUE_SQL } from '../../../electron/store/outbox';
 import { NURSE, TODAY, patientInput, seed, testStore } from './helpers';
 
 describe('outbox', () => {
@@ -49,6 +51,93 @@ describe('outbox', () => {
     expect(t.store.outbox.workQueue().map((e) => e.seq)).toEqual([a1.seq]);
     expect(t.store.outbox.stats()).toMatchObject({ rejected: 1, sending: 2 });
     expect(t.store.outbox.hasUnsent()).toBe(true);
+  });
+
+  it("an update held back by its dose's rejected add does not hold back the patient's other doses", () => {
+    // The edit is queued while the add is still out; then the registry rejects the add.
+    const { dose, outbox: add } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    const upd = t.store.doses.edit(dose.id, s.dose({ site: 'RD' }), 1, NURSE, TODAY).outbox;
+    expect(upd.action).toBe('U');
+    t.store.outbox.markRejected(add.seq, bad);
+    const later = t.store.doses.record(s.dose({ cvx: '08' }), NURSE, TODAY).outbox;
+    const after = t.store.doses.record(s.dose({ administeredTime: '10:00' }), NURSE, TODAY).outbox;
+
+    // The update waits for a person to fix the add; the patient's other doses go, in order.
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.seq)).toEqual([later.seq]);
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF)).toEqual([]);
+    t.store.outbox.markAccepted(later.seq, ok);
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.seq)).toEqual([after.seq]);
+    expect(t.store.outbox.get(upd.seq)?.state).toBe('pending');
+
+    // A pending entry that is not held back by a rejection still holds the patient's later ones.
+    t.store.outbox.markRetry(after.seq, new Date(t.clock.now().getTime() + 60_000), 'HTTP 503');
+    const last = t.store.doses.record(s.dose({ administeredTime: '10:30' }), NURSE, TODAY).outbox;
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF)).toEqual([]);
+    t.clock.advance(60_000);
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.seq)).toEqual([after.seq]);
+    t.store.outbox.markAccepted(after.seq, ok);
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.seq)).toEqual([last.seq]);
+  });
+
+  it('B.5 #24: claims go by legal deadline (none last), then seq, keeping each patient in order', () => {
+    const p2 = otherPatient();
+    const p3 = t.store.patients.create(patientInput({ mrn: 'MRN-3', lastName: 'Third' }), NURSE);
+    // An accepted dose of p3 whose edit (an update: no deadline of its own) comes first in seq.
+    const { dose: edited, outbox: editedAdd } = t.store.doses.record(s.dose({ patientId: p3.id, administeredTime: '07:00' }), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markAccepted(editedAdd.seq, ok);
+    const upd = t.store.doses.edit(edited.id, s.dose({ patientId: p3.id, administeredTime: '07:00', site: 'RD' }), 1, NURSE, TODAY).outbox;
+    expect(upd.deadlineAt).toBeUndefined();
+
+    const late = t.store.doses.record(s.dose({ administeredTime: '11:00' }), NURSE, TODAY).outbox;
+    const early = t.store.doses.record(s.dose({ patientId: p2.id, administeredTime: '09:00' }), NURSE, TODAY).outbox;
+    // p2's second dose has the most urgent deadline of all, but waits behind p2's first.
+    const earliest = t.store.doses.record(s.dose({ patientId: p2.id, cvx: '08', administeredTime: '08:00' }), NURSE, TODAY).outbox;
+    expect([early.deadlineAt, late.deadlineAt]).toEqual(['2026-11-28T14:00:00.000Z', '2026-11-28T16:00:00.000Z']);
+    expect(earliest.deadlineAt! < early.deadlineAt!).toBe(true);
+
+    expect(t.store.outbox.claimDue(t.clock.now(), 1, MAX_BACKOFF).map((e) => e.seq)).toEqual([early.seq]);
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.seq)).toEqual([late.seq, upd.seq]);
+    t.store.outbox.markAccepted(early.seq, ok);
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.seq)).toEqual([earliest.seq]);
+  });
+
+  it('the claim query uses the indexes, not a scan of earlier rows', () => {
+    const db = new Database(t.store.path, { readonly: true });
+    try {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${CLAIM_DUE_SQL}`).all({ now: '2026-01-01', cap: '2026-01-02', limit: 16 }) as { detail: string }[]).map((r) => r.detail);
+      expect(plan).toContain('SCAN o USING INDEX outbox_due_by_deadline');
+      expect(plan.some((d) => d.startsWith('SEARCH p USING INDEX outbox_open_by_patient'))).toBe(true);
+      expect(plan.some((d) => d.includes('TEMP B-TREE'))).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('stores a batch of messages and a batch of outcomes, each in one transaction', () => {
+    const p2 = otherPatient();
+    const a = t.store.doses.record(s.dose(), NURSE, TODAY).outbox;
+    const b = t.store.doses.record(s.dose({ patientId: p2.id }), NURSE, TODAY).outbox;
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.setMessage(a.seq, 'MSH|kept');
+    expect(t.store.outbox.setMessages([{ seq: a.seq, text: 'MSH|a' }, { seq: b.seq, text: 'MSH|b' }]).map((e) => e.messageText)).toEqual(['MSH|kept', 'MSH|b']);
+    expect(t.store.outbox.setMessages([])).toEqual([]);
+
+    // All or nothing: an unknown seq in the batch leaves every entry as it was.
+    expect(() => t.store.outbox.recordOutcomes([{ seq: a.seq, kind: 'accepted', ack: ok }, { seq: 999, kind: 'rejected', ack: bad }])).toThrow(
+      expect.objectContaining({ kind: 'not_found' }),
+    );
+    expect(t.store.outbox.get(a.seq)?.state).toBe('sending');
+
+    const next = new Date(t.clock.now().getTime() + 5_000);
+    t.store.outbox.recordOutcomes([
+      { seq: a.seq, kind: 'accepted', ack: { ...ok, warning: true } },
+      { seq: b.seq, kind: 'retry', nextAttemptAt: next, error: 'HTTP 503' },
+    ]);
+    expect(t.store.outbox.get(a.seq)).toMatchObject({ state: 'warning', ackCode: 'AA' });
+    expect(t.store.outbox.get(b.seq)).toMatchObject({ state: 'pending', nextAttemptAt: next.toISOString(), lastError: 'HTTP 503' });
+    expect(t.store.audit.list({ entityId: a.doseId }).filter((e) => e.action === 'outbox.warning')).toHaveLength(1);
   });
 
   it('a rejected update is superseded by the next edit, whose update then goes out', () => {

@@ -474,6 +474,82 @@ describe('sync engine (fakes, virtual time)', () => {
     await r.engine.stop();
   });
 
+  it('stores messages and answers in batches, and acts on an answer only after its commit', async () => {
+    const seenAtEvent: string[] = [];
+    const r = rig({
+      concurrency: 4,
+      onEvent: (e) => {
+        if (e.type === 'accepted') seenAtEvent.push(r.outbox.get(e.seq)?.state ?? 'missing');
+      },
+    });
+    // P0 and P1 have a second dose each: it may only be claimed once the first's answer is committed.
+    const plan = ['P0', 'P1', 'P2', 'P3', 'P4', 'P5', 'P0', 'P1'];
+    for (const p of plan) r.outbox.add({ patientId: p });
+    r.engine.start();
+    await r.time.settle();
+    expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+    expect(seenAtEvent).toEqual(Array(8).fill('accepted'));
+    const outcomes = r.outbox.commits.filter((c) => c.kind === 'outcomes');
+    const messages = r.outbox.commits.filter((c) => c.kind === 'messages');
+    expect(outcomes.reduce((n, c) => n + c.size, 0)).toBe(8);
+    expect(messages.reduce((n, c) => n + c.size, 0)).toBe(8);
+    expect(outcomes.length).toBeLessThan(8);
+    expect(messages.length).toBeLessThan(8);
+    expect(outcomes.some((c) => c.size > 1)).toBe(true);
+    for (const [first, second] of [[1, 7], [2, 8]] as const) {
+      const committed = r.outbox.log.findIndex((l) => l.startsWith('outcomes:') && l.slice(9).split(',').includes(String(first)));
+      expect(committed).toBeGreaterThanOrEqual(0);
+      expect(r.outbox.log.indexOf(`claim:${second}`)).toBeGreaterThan(committed);
+    }
+    expect(r.transport.patientOverlap).toBe(false);
+    await r.engine.stop();
+  });
+
+  it('an answer gathered while others are still out is committed within the window', async () => {
+    const r = rig({ concurrency: 2, outcomeWindowMs: 50 });
+    const held: { open: (o: SubmitOutcome) => void; hl7: string }[] = [];
+    const quick = r.outbox.add({ patientId: 'P1' });
+    for (const p of ['P2', 'P3', 'P4']) r.outbox.add({ patientId: p });
+    r.transport.script = (hl7) => {
+      if (controlIdOf(hl7) === quick.messageControlId) return deliveredAa(hl7);
+      const g = gate<SubmitOutcome>();
+      held.push({ open: g.open, hl7 });
+      return g.promise;
+    };
+    r.engine.start();
+    await r.time.settle();
+    // Answered, its slot reused, not yet committed: the store and the events do not know yet.
+    expect(r.transport.sent).toHaveLength(3);
+    expect(r.outbox.get(quick.seq)?.state).toBe('sending');
+    expect(r.events.some((e) => e.type === 'accepted')).toBe(false);
+    expect(r.engine.status().inFlight).toBe(3);
+    await r.time.advance(50);
+    expect(r.outbox.get(quick.seq)?.state).toBe('accepted');
+    expect(r.events.filter((e) => e.type === 'accepted').map((e) => (e as { seq: number }).seq)).toEqual([quick.seq]);
+    for (let round = 0; round < 10 && held.length > 0; round++) {
+      for (const h of held.splice(0)) h.open(deliveredAa(h.hl7));
+      await r.time.settle();
+    }
+    await r.time.advance(50);
+    expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+    await r.engine.stop();
+  });
+
+  it('an answer that cannot be committed is not acted on, and the same bytes go out again', async () => {
+    const r = rig({ concurrency: 1 });
+    const e = r.outbox.add({ patientId: 'P1' });
+    r.outbox.failNextRecords = 2;
+    r.engine.start();
+    await r.time.advance(5_000);
+    expect(r.events.filter((x) => x.type === 'store_error')).toHaveLength(1);
+    expect(r.events.filter((x) => x.type === 'accepted')).toHaveLength(1);
+    expect(r.transport.sent).toHaveLength(2);
+    expect(r.transport.sent[1]).toBe(r.transport.sent[0]);
+    expect(r.builds).toEqual([e.seq]);
+    expect(r.outbox.get(e.seq)).toMatchObject({ state: 'accepted', attempts: 2 });
+    await r.engine.stop();
+  });
+
   it('wakes on dose_recorded while idle, sleeps bounded otherwise, and publishes coalesced status', async () => {
     const r = rig({ idleMaxSleepMs: 60_000, statusIntervalMs: 250 });
     const seen: SyncStatus[] = [];

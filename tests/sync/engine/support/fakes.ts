@@ -1,6 +1,6 @@
 import { buildAck, type AckErrorInput } from '../../../../sync/hl7/ack-build';
 import type { AckCode } from '../../../../sync/hl7/ack-types';
-import type { OutboxEntry, OutboxRepo, OutboxStats, RegistryMessage } from '../../../../electron/store/types';
+import type { OutboxEntry, OutboxOutcome, OutboxRepo, OutboxStats, RegistryMessage } from '../../../../electron/store/types';
 import type { Timers } from '../../../../sync/engine/types';
 import type { ConnectionCheck, RegistryTransport, SubmitOptions, SubmitOutcome } from '../../../../sync/transport/types';
 
@@ -73,7 +73,14 @@ export class FakeOutbox implements OutboxRepo {
 
   constructor(private readonly time: VirtualTime) {}
 
-  add(e: { patientId: string; doseId?: string; action?: 'A' | 'U' | 'D'; controlId?: string; messageText?: string; state?: OutboxEntry['state'] }): OutboxEntry {
+  /** Commits the engine asked for: one per setMessages/recordOutcomes call, with its size. */
+  commits: { kind: 'messages' | 'outcomes'; size: number }[] = [];
+  /** Claims and outcome commits in the order they happened (`claim:3`, `outcomes:1,2`). */
+  log: string[] = [];
+  /** The next this-many recordOutcomes calls fail as a full or broken disk would. */
+  failNextRecords = 0;
+
+  add(e: { patientId: string; doseId?: string; action?: 'A' | 'U' | 'D'; controlId?: string; messageText?: string; state?: OutboxEntry['state']; deadlineAt?: string }): OutboxEntry {
     this.seq += 1;
     const at = new Date(this.time.nowMs).toISOString();
     const entry: OutboxEntry = {
@@ -90,6 +97,7 @@ export class FakeOutbox implements OutboxRepo {
       updatedAt: at,
     };
     if (e.messageText) entry.messageText = e.messageText;
+    if (e.deadlineAt) entry.deadlineAt = e.deadlineAt;
     this.entries.push(entry);
     return entry;
   }
@@ -100,6 +108,14 @@ export class FakeOutbox implements OutboxRepo {
     return e;
   }
 
+  /** Held back by a rejected earlier entry of its own dose: waits for a person, not the registry. */
+  private heldByRejection(o: OutboxEntry): boolean {
+    return this.entries.some((d) => d.doseId === o.doseId && d.seq < o.seq && d.state === 'rejected');
+  }
+
+  // The real store's rule (electron/store/outbox.ts): per patient, seq order; a rejection holds
+  // back only its own dose; an entry so held does not hold back the patient's other doses;
+  // across patients, earliest deadline first (none last), then seq.
   claimDue(now: Date, limit: number, maxBackoffMs: number): OutboxEntry[] {
     this.claimCalls += 1;
     const cap = now.getTime() + maxBackoffMs;
@@ -107,15 +123,24 @@ export class FakeOutbox implements OutboxRepo {
       if (o.state !== 'pending') return false;
       const t = Date.parse(o.nextAttemptAt);
       if (!(t <= now.getTime() || t > cap)) return false;
-      if (this.entries.some((p) => p.patientId === o.patientId && p.seq < o.seq && (p.state === 'pending' || p.state === 'sending'))) return false;
-      if (this.entries.some((d) => d.doseId === o.doseId && d.seq < o.seq && d.state === 'rejected')) return false;
-      return true;
+      if (this.heldByRejection(o)) return false;
+      const blocker = (p: OutboxEntry) => p.patientId === o.patientId && p.seq < o.seq && (p.state === 'sending' || (p.state === 'pending' && !this.heldByRejection(p)));
+      return !this.entries.some(blocker);
+    });
+    due.sort((a, b) => {
+      if (a.deadlineAt !== b.deadlineAt) {
+        if (a.deadlineAt === undefined) return 1;
+        if (b.deadlineAt === undefined) return -1;
+        return a.deadlineAt < b.deadlineAt ? -1 : 1;
+      }
+      return a.seq - b.seq;
     });
     const out = due.slice(0, Math.max(0, limit));
     for (const e of out) {
       e.state = 'sending';
       e.attempts += 1;
       this.claims.push({ seq: e.seq, at: this.time.nowMs });
+      this.log.push(`claim:${e.seq}`);
     }
     return out.map((e) => ({ ...e }));
   }
@@ -124,6 +149,26 @@ export class FakeOutbox implements OutboxRepo {
     const e = this.find(seq);
     if (e.messageText === undefined) e.messageText = text;
     return { ...e };
+  }
+
+  setMessages(messages: readonly { seq: number; text: string }[]): OutboxEntry[] {
+    this.commits.push({ kind: 'messages', size: messages.length });
+    return messages.map((m) => this.setMessage(m.seq, m.text));
+  }
+
+  recordOutcomes(outcomes: readonly OutboxOutcome[]): void {
+    for (const o of outcomes) this.find(o.seq);
+    if (this.failNextRecords > 0) {
+      this.failNextRecords -= 1;
+      throw new Error('disk I/O error');
+    }
+    this.commits.push({ kind: 'outcomes', size: outcomes.length });
+    this.log.push(`outcomes:${outcomes.map((o) => o.seq).join(',')}`);
+    for (const o of outcomes) {
+      if (o.kind === 'accepted') this.markAccepted(o.seq, o.ack);
+      else if (o.kind === 'rejected') this.markRejected(o.seq, o.ack);
+      else this.markRetry(o.seq, o.nextAttemptAt, o.error);
+    }
   }
 
   private settle(seq: number, state: 'accepted' | 'warning' | 'rejected', ack: { code: string; text: string; messages: RegistryMessage[] }): void {
