@@ -17,14 +17,10 @@ function describedBy(id: string, hint?: string, error?: string): string | undefi
   return ids.length ? ids.join(' ') : undefined;
 }
 
-function Frame({ id, label, error, hint, required, children }: FieldShell & { children: ReactNode }) {
+/** Hint and error under a field; their ids are what `describedBy` points the input at. */
+function FieldMessages({ id, hint, error }: Pick<FieldShell, 'id' | 'hint' | 'error'>) {
   return (
-    <div className={`field${error ? ' field--error' : ''}`}>
-      <label htmlFor={id}>
-        {label}
-        {required ? <span className="field__required"> ({t('form.required')})</span> : null}
-      </label>
-      {children}
+    <>
       {hint ? (
         <p id={`${id}-hint`} className="field__hint">
           {hint}
@@ -35,6 +31,19 @@ function Frame({ id, label, error, hint, required, children }: FieldShell & { ch
           {error}
         </p>
       ) : null}
+    </>
+  );
+}
+
+function Frame({ id, label, error, hint, required, children }: FieldShell & { children: ReactNode }) {
+  return (
+    <div className={`field${error ? ' field--error' : ''}`}>
+      <label htmlFor={id}>
+        {label}
+        {required ? <span className="field__required"> ({t('form.required')})</span> : null}
+      </label>
+      {children}
+      <FieldMessages id={id} hint={hint} error={error} />
     </div>
   );
 }
@@ -128,16 +137,7 @@ export function CheckboxField({
         onChange={(e) => onChecked(e.target.checked)}
       />
       <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p id={`${id}-hint`} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldMessages id={id} hint={hint} error={error} />
     </div>
   );
 }
