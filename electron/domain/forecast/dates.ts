@@ -26,6 +26,17 @@ export function daysFromCivil(y: number, m: number, d: number): Day {
 }
 
 export function civilFromDays(z: Day): [number, number, number] {
+  civilInto(z);
+  return [CIVIL[0] as number, CIVIL[1] as number, CIVIL[2] as number];
+}
+
+/**
+ * Year, month, day of `z`, written to `CIVIL` rather than returned as a tuple: calendar
+ * arithmetic runs for every month-based rule of every dose, and a fresh array per call was a
+ * measurable share of the recall's allocation. Read the result before the next call.
+ */
+const CIVIL = new Int32Array(3);
+function civilInto(z: Day): void {
   const zz = z + 719468;
   const era = Math.floor(zz / 146097);
   const doe = zz - era * 146097;
@@ -34,7 +45,9 @@ export function civilFromDays(z: Day): [number, number, number] {
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
-  return [m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d];
+  CIVIL[0] = m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400;
+  CIVIL[1] = m;
+  CIVIL[2] = d;
 }
 
 function daysInMonth(y: number, m: number): number {
@@ -100,6 +113,14 @@ export interface Duration {
   readonly id: number;
   /** Total days when the duration has only weeks and days (no calendar arithmetic needed). */
   readonly fixedDays?: number;
+  /**
+   * Set when the duration is one calendar move followed only by weeks and days ("4 years",
+   * "12 months - 4 days"), the form of nearly every CDSi age: months to add (years × 12),
+   * then `thenDays`. Lets a patient's age dates start from the birth date's fields, worked
+   * out once, instead of converting the birth date again for every age.
+   */
+  readonly calendarMonths?: number;
+  readonly thenDays?: number;
 }
 
 const PART = /([+-]?)\s*(\d+)\s*(years?|months?|weeks?|days?)/gi;
@@ -121,8 +142,13 @@ export function parseDuration(text: string): Duration {
     throw new Error(`CDSi duration "${text}" is not readable (expected e.g. "6 weeks - 4 days")`);
   }
   const calendar = parts.some((p) => p.unit === 'year' || p.unit === 'month');
-  const fixedDays = calendar ? undefined : parts.reduce((n, p) => n + (p.unit === 'week' ? 7 : 1) * p.amount, 0);
-  const duration: Duration = { text, parts, id: durationCache.size, fixedDays };
+  const days = (list: readonly DurationPart[]): number => list.reduce((n, p) => n + (p.unit === 'week' ? 7 : 1) * p.amount, 0);
+  const fixedDays = calendar ? undefined : days(parts);
+  const [first, ...rest] = parts as [DurationPart, ...DurationPart[]];
+  const oneMove = calendar && rest.every((p) => p.unit === 'week' || p.unit === 'day');
+  const calendarMonths = oneMove ? (first.unit === 'year' ? 12 : 1) * first.amount : undefined;
+  const thenDays = oneMove ? days(rest) : undefined;
+  const duration: Duration = { text, parts, id: durationCache.size, fixedDays, calendarMonths, thenDays };
   durationCache.set(text, duration);
   return duration;
 }
@@ -145,7 +171,12 @@ export function addDuration(day: Day, duration: Duration): Day {
 }
 
 function addMonths(day: Day, months: number): Day {
-  const [y, m, d] = civilFromDays(day);
+  civilInto(day);
+  return addMonthsToCivil(CIVIL[0] as number, CIVIL[1] as number, CIVIL[2] as number, months);
+}
+
+/** `addMonths` for a date already split into year, month (1-12) and day. */
+export function addMonthsToCivil(y: number, m: number, d: number, months: number): Day {
   const total = y * 12 + (m - 1) + months;
   const ny = Math.floor(total / 12);
   const nm = (total % 12) + 1;

@@ -15,8 +15,12 @@ export interface AntigenOutcome {
   status: ForecastStatus;
   best?: Candidate;
   reason?: string;
-  vaccines: string[];
+  /** Shared and frozen when empty (most outcomes): never modify. */
+  vaccines: readonly string[];
 }
+
+/** The vaccine list of every antigen outcome that needs no dose: one frozen array, not one per outcome. */
+const NO_VACCINES: readonly string[] = Object.freeze([]);
 
 export interface RawGroupForecast {
   group: VaccineGroup;
@@ -54,9 +58,10 @@ interface RunEntry {
 const IN_PROGRESS = 1;
 
 export class PatientRun implements EvaluationHooks {
-  private readonly antigenDoses = new Map<string, AdministeredDose[]>();
+  /** By `Antigen.index`: the patient's doses of the antigen, its outcome once selected. */
+  private readonly antigenDoses: (AdministeredDose[] | undefined)[];
+  private readonly outcomes: (AntigenOutcome | undefined)[];
   private readonly runs: (RunEntry | typeof IN_PROGRESS | undefined)[];
-  private readonly outcomes = new Map<string, AntigenOutcome>();
   /** Caller dose index → 1 valid / -1 not valid in the best series of an antigen already selected. */
   private readonly validity: Int8Array;
 
@@ -66,6 +71,8 @@ export class PatientRun implements EvaluationHooks {
     doseCount: number,
   ) {
     this.runs = new Array(model.seriesCount);
+    this.antigenDoses = new Array(model.antigenList.length);
+    this.outcomes = new Array(model.antigenList.length);
     this.validity = new Int8Array(doseCount);
     for (const d of ctx.doses) {
       const assoc = model.cvxAntigens.get(d.cvx);
@@ -73,15 +80,21 @@ export class PatientRun implements EvaluationHooks {
       for (const a of assoc) {
         if (a.begin && d.date < ctx.ageDate(a.begin)) continue;
         if (a.end && d.date >= ctx.ageDate(a.end)) continue;
-        const list = this.antigenDoses.get(a.antigen);
+        const list = this.antigenDoses[a.index];
         if (list) list.push(d);
-        else this.antigenDoses.set(a.antigen, [d]);
+        else this.antigenDoses[a.index] = [d];
       }
     }
   }
 
   dosesOf(antigen: string): readonly AdministeredDose[] {
-    return this.antigenDoses.get(antigen) ?? NO_DOSES;
+    const a = this.model.antigens.get(antigen);
+    return a ? this.dosesAt(a.index) : NO_DOSES;
+  }
+
+  /** The patient's doses of an antigen, by `Antigen.index`. */
+  private dosesAt(index: number): readonly AdministeredDose[] {
+    return this.antigenDoses[index] ?? NO_DOSES;
   }
 
   isValid(idx: number): boolean {
@@ -104,7 +117,8 @@ export class PatientRun implements EvaluationHooks {
     if (hit === IN_PROGRESS) return undefined; // a Completed Series condition that refers back
     if (hit) return hit;
     this.runs[s.index] = IN_PROGRESS;
-    const entry = this.fromTwin(s) ?? { run: evaluateSeries(this.model, s, this.dosesOf(s.antigen), this.ctx, this) };
+    // `forecast` is named from the start so adding it later does not reshape the object.
+    const entry = this.fromTwin(s) ?? { run: evaluateSeries(this.model, s, this.dosesAt(s.antigenIndex), this.ctx, this), forecast: undefined };
     this.runs[s.index] = entry;
     return entry;
   }
@@ -113,8 +127,8 @@ export class PatientRun implements EvaluationHooks {
   private fromTwin(s: Series): RunEntry | undefined {
     const twin = s.twin;
     if (!twin) return undefined;
-    const mine = this.dosesOf(s.antigen);
-    const theirs = this.dosesOf(twin.of.antigen);
+    const mine = this.dosesAt(s.antigenIndex);
+    const theirs = this.dosesAt(twin.of.antigenIndex);
     if (mine.length !== theirs.length) return undefined;
     for (let i = 0; i < mine.length; i++) if (mine[i] !== theirs[i]) return undefined;
     // Live vaccines bring in other antigens' results (conflict windows): evaluate separately.
@@ -128,12 +142,15 @@ export class PatientRun implements EvaluationHooks {
   }
 
   antigen(name: string): AntigenOutcome | undefined {
-    const hit = this.outcomes.get(name);
-    if (hit) return hit;
     const antigen = this.model.antigens.get(name);
-    if (!antigen) return undefined;
+    return antigen ? this.antigenOutcome(antigen) : undefined;
+  }
+
+  private antigenOutcome(antigen: Antigen): AntigenOutcome {
+    const hit = this.outcomes[antigen.index];
+    if (hit) return hit;
     const candidates: Candidate[] = [];
-    const doses = this.dosesOf(name);
+    const doses = this.dosesAt(antigen.index);
     const hasObservations = this.ctx.observations.size > 0;
     for (const group of antigen.seriesGroups) {
       for (const s of group.series) {
@@ -166,7 +183,7 @@ export class PatientRun implements EvaluationHooks {
       for (let i = 0; i < doses.length; i++) this.validity[(doses[i] as AdministeredDose).idx] = outcomes[i]?.status === 'valid' ? 1 : -1;
     }
     const outcome = this.classify(antigen, best);
-    this.outcomes.set(name, outcome);
+    this.outcomes[antigen.index] = outcome;
     return outcome;
   }
 
@@ -178,14 +195,14 @@ export class PatientRun implements EvaluationHooks {
         if (c.beginAge && ctx.assessment < ctx.ageDate(c.beginAge)) continue;
         if (c.endAge && ctx.assessment >= ctx.ageDate(c.endAge)) continue;
         const title = this.model.data.observations[c.code]?.title ?? c.code;
-        return { antigen, status: 'contraindicated', best, reason: `Contraindicated: ${title}`, vaccines: [] };
+        return { antigen, status: 'contraindicated', best, reason: `Contraindicated: ${title}`, vaccines: NO_VACCINES };
       }
     }
-    if (hasImmunity(antigen, ctx)) return { antigen, status: 'immune', best, reason: 'Evidence of immunity', vaccines: [] };
-    if (!best) return { antigen, status: 'not_recommended', reason: 'No routine recommendation for this patient', vaccines: [] };
+    if (hasImmunity(antigen, ctx)) return { antigen, status: 'immune', best, reason: 'Evidence of immunity', vaccines: NO_VACCINES };
+    if (!best) return { antigen, status: 'not_recommended', reason: 'No routine recommendation for this patient', vaccines: NO_VACCINES };
     const f = best.forecast;
-    if (f.status === 'complete') return { antigen, status: 'complete', best, reason: 'Series complete', vaccines: [] };
-    if (f.status === 'aged_out') return { antigen, status: 'aged_out', best, reason: 'Past the maximum age for this series', vaccines: [] };
+    if (f.status === 'complete') return { antigen, status: 'complete', best, reason: 'Series complete', vaccines: NO_VACCINES };
+    if (f.status === 'aged_out') return { antigen, status: 'aged_out', best, reason: 'Past the maximum age for this series', vaccines: NO_VACCINES };
     const vaccines = f.targetDose ? forecastVaccines(f.targetDose, ctx) : [];
     return { antigen, status: 'not_complete', best, vaccines: this.allowedVaccines(antigen, vaccines) };
   }
@@ -206,17 +223,31 @@ export class PatientRun implements EvaluationHooks {
 
   /** Rolls the group's antigens up to one forecast (CDSi chapter 9). */
   group(group: VaccineGroup): RawGroupForecast {
-    const outcomes: AntigenOutcome[] = [];
+    const antigens = group.antigenList;
+    const outcomes = new Array<AntigenOutcome>(antigens.length);
     let lastDose: Day | undefined;
-    for (const name of group.antigens) {
-      const o = this.antigen(name);
-      if (o) outcomes.push(o);
-      const d = this.dosesOf(name);
+    for (let i = 0; i < antigens.length; i++) {
+      const antigen = antigens[i] as Antigen;
+      outcomes[i] = this.antigenOutcome(antigen);
+      const d = this.dosesAt(antigen.index);
       const last = d[d.length - 1];
       if (last && (lastDose === undefined || last.date > lastDose)) lastDose = last.date;
     }
     const status = groupStatus(outcomes);
-    const raw: RawGroupForecast = { group, status, vaccines: [], outcomes, lastDose };
+    // Every field named up front: one object shape for all groups, no property store added later.
+    const raw: RawGroupForecast = {
+      group,
+      status,
+      reason: undefined,
+      targetDose: undefined,
+      earliest: undefined,
+      recommended: undefined,
+      pastDue: undefined,
+      latest: undefined,
+      vaccines: [],
+      outcomes,
+      lastDose,
+    };
     if (status !== 'not_complete') {
       for (const o of outcomes) if (o.status === status) raw.reason ??= o.reason;
       return raw;
@@ -303,7 +334,9 @@ export function patientContext(model: Model, patient: ForecastPatient, assessmen
     const cvx = normalizeCvx(d.cvx);
     doses.push({ idx, cvx, mvx: d.mvx, date, liveRules: model.liveVirusConflicts.get(cvx) ?? null });
   }
-  doses.sort(byDateThenIndex);
+  // Histories usually arrive in date order (the store keeps them so); sorting costs a scratch
+  // copy per patient, so only sort what is out of order.
+  if (!inOrder(doses)) doses.sort(byDateThenIndex);
   const gender = patient.gender === 'X' ? 'U' : patient.gender;
   const observations = patient.observations && patient.observations.length > 0 ? new Set(patient.observations) : NO_OBSERVATIONS;
   const live = doses.filter(isLiveIn, model.liveVirusCvx);
@@ -324,4 +357,9 @@ function isLiveIn(this: ReadonlySet<string>, d: AdministeredDose): boolean {
 
 function byDateThenIndex(a: AdministeredDose, b: AdministeredDose): number {
   return a.date - b.date || a.idx - b.idx;
+}
+
+function inOrder(doses: readonly AdministeredDose[]): boolean {
+  for (let i = 1; i < doses.length; i++) if (byDateThenIndex(doses[i - 1] as AdministeredDose, doses[i] as AdministeredDose) > 0) return false;
+  return true;
 }

@@ -221,12 +221,14 @@ export interface EvaluationHooks {
 
 export function evaluateSeries(model: Model, series: Series, doses: readonly AdministeredDose[], ctx: PatientContext, hooks: EvaluationHooks): SeriesRun {
   const targets = series.doses;
+  // Sized up front: a series run is the recall's most frequent allocation, and arrays grown by
+  // push reserve room for 17 elements on the first push whatever the history's length.
   const run: SeriesRun = {
     series,
     doses,
-    outcomes: [],
-    targetOf: [],
-    satisfiedBy: [],
+    outcomes: new Array<DoseOutcome>(doses.length),
+    targetOf: new Array<number>(doses.length),
+    satisfiedBy: new Array<number>(targets.length),
     next: 0,
     validCount: 0,
     complete: false,
@@ -243,14 +245,14 @@ export function evaluateSeries(model: Model, series: Series, doses: readonly Adm
       run.next++;
     }
     if (run.next >= targets.length) {
-      run.outcomes.push(COMPLETE_ALREADY);
-      run.targetOf.push(-1);
+      run.outcomes[k] = COMPLETE_ALREADY;
+      run.targetOf[k] = -1;
       continue;
     }
     const td = targets[run.next] as TargetDose;
     const outcome = evaluateDose(model, td, ctx, dose, run, k, hooks);
-    run.outcomes.push(outcome);
-    run.targetOf.push(run.next);
+    run.outcomes[k] = outcome;
+    run.targetOf[k] = run.next;
     if (outcome.status === 'valid') {
       run.validCount++;
       run.satisfiedBy[run.next] = k;

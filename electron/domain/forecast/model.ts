@@ -103,6 +103,8 @@ export interface Series {
   /** Position among all series of the data (for per-patient arrays). */
   index: number;
   antigen: string;
+  /** `Antigen.index` of the series' antigen. */
+  antigenIndex: number;
   name: string;
   vaccineGroup: string;
   type: SeriesData['type'];
@@ -133,6 +135,8 @@ export interface Series {
 }
 
 export interface Antigen {
+  /** Position among all antigens of the data, so per-patient state is an array, not a Map by name. */
+  index: number;
   name: string;
   series: Series[];
   /**
@@ -152,6 +156,17 @@ export interface VaccineGroup {
   name: string;
   administerFull: boolean;
   antigens: string[];
+  /** The group's antigens that the data defines, in group order. */
+  antigenList: Antigen[];
+}
+
+/** An antigen a CVX code carries, for doses given between two ages. */
+export interface CvxAntigen {
+  antigen: string;
+  /** `Antigen.index`. */
+  index: number;
+  begin?: Duration;
+  end?: Duration;
 }
 
 export interface LiveVirusConflict {
@@ -165,9 +180,12 @@ export interface Model {
   data: CdsiSupportingData;
   seriesCount: number;
   antigens: Map<string, Antigen>;
+  /** The antigens by `Antigen.index`. */
+  antigenList: Antigen[];
   groups: VaccineGroup[];
   groupByName: Map<string, VaccineGroup>;
-  cvxAntigens: Map<string, { antigen: string; begin?: Duration; end?: Duration }[]>;
+  /** CVX → antigens it carries (only antigens the data defines). */
+  cvxAntigens: Map<string, CvxAntigen[]>;
   /** Keyed by the CVX of the dose being evaluated. */
   liveVirusConflicts: Map<string, LiveVirusConflict[]>;
   liveVirusCvx: ReadonlySet<string>;
@@ -271,10 +289,11 @@ function targetDose(d: SeriesDoseData): TargetDose {
   };
 }
 
-function series(antigen: string, s: SeriesData, index: number): Series {
+function series(antigen: string, antigenIndex: number, s: SeriesData, index: number): Series {
   return {
     index,
     antigen,
+    antigenIndex,
     name: s.name,
     vaccineGroup: s.vaccineGroup,
     type: s.type,
@@ -318,7 +337,8 @@ export function compileModel(data: CdsiSupportingData): Model {
         c.vaccines.map((v) => ({ cvx: v.cvx, beginAge: dur(v.beginAge), endAge: dur(v.endAge) })),
       );
     }
-    const compiled = a.series.map((s) => series(name, s, seriesIndex++));
+    const antigenIndex = antigens.size;
+    const compiled = a.series.map((s) => series(name, antigenIndex, s, seriesIndex++));
     const seriesGroups: { group: string; hasDefault: boolean; series: Series[] }[] = [];
     for (const s of compiled) {
       let g = seriesGroups.find((x) => x.group === s.seriesGroup);
@@ -328,6 +348,7 @@ export function compileModel(data: CdsiSupportingData): Model {
     }
     for (const g of seriesGroups) g.series.sort((x, y) => Number(y.productPath) - Number(x.productPath) || x.preference - y.preference);
     antigens.set(name, {
+      index: antigenIndex,
       name,
       series: compiled,
       seriesGroups,
@@ -337,13 +358,20 @@ export function compileModel(data: CdsiSupportingData): Model {
       vaccineContraindications,
     });
   }
-  const groups = data.vaccineGroups.map((g) => ({ name: g.name, administerFull: g.administerFullVaccineGroup, antigens: g.antigens }));
-  const cvxAntigens = new Map<string, { antigen: string; begin?: Duration; end?: Duration }[]>();
+  const groups: VaccineGroup[] = data.vaccineGroups.map((g) => ({
+    name: g.name,
+    administerFull: g.administerFullVaccineGroup,
+    antigens: g.antigens,
+    antigenList: g.antigens.flatMap((n) => antigens.get(n) ?? []),
+  }));
+  const cvxAntigens = new Map<string, CvxAntigen[]>();
   for (const [code, c] of Object.entries(data.cvx)) {
-    cvxAntigens.set(
-      code,
-      c.antigens.map((a) => ({ antigen: a.antigen, begin: dur(a.beginAge), end: dur(a.endAge) })),
-    );
+    // An antigen the data has no rules for can never be evaluated, so its doses need no list.
+    const known = c.antigens.flatMap((a) => {
+      const antigen = antigens.get(a.antigen);
+      return antigen ? [{ antigen: a.antigen, index: antigen.index, begin: dur(a.beginAge), end: dur(a.endAge) }] : [];
+    });
+    cvxAntigens.set(code, known);
   }
   const liveVirusConflicts = new Map<string, LiveVirusConflict[]>();
   const liveVirusCvx = new Set<string>();
@@ -382,6 +410,7 @@ export function compileModel(data: CdsiSupportingData): Model {
     data,
     seriesCount: seriesIndex,
     antigens,
+    antigenList: [...antigens.values()],
     groups,
     groupByName: new Map(groups.map((g) => [g.name, g])),
     cvxAntigens,

@@ -1,6 +1,6 @@
 // What the evaluation of one patient needs at hand: dates as day numbers and the patient's
 // age dates memoised per duration (the same "6 weeks" appears in dozens of rules).
-import { type Day, type Duration, addDuration, durationCount } from './dates';
+import { type Day, type Duration, addDuration, addMonthsToCivil, civilFromDays, durationCount } from './dates';
 import type { LiveVirusConflict } from './model';
 
 export interface AdministeredDose {
@@ -14,8 +14,13 @@ export interface AdministeredDose {
 }
 
 export class PatientContext {
-  /** Age dates by duration id; NaN until computed. */
-  private readonly memo: Float64Array;
+  /**
+   * Age dates by duration id; a hole until computed. A plain array of small integers lives in
+   * the young generation; a Float64Array of this size needs an off-heap buffer per patient.
+   */
+  private readonly memo: (Day | undefined)[];
+  /** The birth date's year, month and day, for ages of the one-calendar-move form. */
+  private readonly dobFields: readonly [number, number, number];
 
   constructor(
     readonly dob: Day,
@@ -27,7 +32,8 @@ export class PatientContext {
     /** The live-virus doses of the history, by date (for conflict checks). */
     readonly liveDoses: readonly AdministeredDose[] = doses,
   ) {
-    this.memo = new Float64Array(durationCount() + 16).fill(Number.NaN);
+    this.memo = new Array<Day | undefined>(durationCount() + 16);
+    this.dobFields = civilFromDays(dob);
   }
 
   /** Date the patient reaches an age (DOB + duration). */
@@ -35,8 +41,10 @@ export class PatientContext {
     const m = this.memo;
     const id = age.id;
     const hit = m[id];
-    if (hit !== undefined && hit === hit) return hit;
-    const d = addDuration(this.dob, age);
+    if (hit !== undefined) return hit;
+    const months = age.calendarMonths;
+    const [y, mo, dd] = this.dobFields;
+    const d = months === undefined ? addDuration(this.dob, age) : addMonthsToCivil(y, mo, dd, months) + (age.thenDays ?? 0);
     if (id < m.length) m[id] = d;
     return d;
   }
