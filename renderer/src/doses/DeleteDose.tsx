@@ -3,6 +3,7 @@ import type { DoseWithStatus, DoseWriteResult } from '../../../electron/api';
 import { cvx as cvxInfo } from '../../../electron/domain/codes';
 import { t } from '../../i18n';
 import { api, fieldErrors, run } from '../api';
+import { TextAreaField } from '../ui/Field';
 import { Notice } from '../ui/Notice';
 
 // Deleting a dose from the chart: a reason (kept in the audit trail and the outbox entry) and a
@@ -47,35 +48,22 @@ export function DeleteDose({ dose, onDone, onCancel }: { dose: DoseWithStatus; o
       <h3 id={`delete-${dose.id}-title`}>{t('dose.delete.title', { vaccine: name, date: dose.administeredOn })}</h3>
       <p>{reported ? t('dose.delete.reported') : t('dose.delete.unreported')}</p>
       {error ? <Notice tone="error">{error}</Notice> : null}
-      <div className={`field${reasonError ? ' field--error' : ''}`}>
-        <label htmlFor={`delete-${dose.id}-reason`}>
-          {t('dose.delete.reason')}
-          <span className="field__required"> ({t('form.required')})</span>
-        </label>
-        <textarea
-          id={`delete-${dose.id}-reason`}
-          ref={reasonRef}
-          value={reason}
-          rows={2}
-          maxLength={500}
-          aria-required
-          aria-invalid={reasonError ? true : undefined}
-          aria-describedby={reasonError ? `delete-${dose.id}-reason-error` : `delete-${dose.id}-reason-hint`}
-          onChange={(e) => {
-            setReason(e.target.value);
-            setReasonError(undefined);
-          }}
-        />
-        {reasonError ? (
-          <p id={`delete-${dose.id}-reason-error`} className="field__error" role="alert">
-            {reasonError}
-          </p>
-        ) : (
-          <p id={`delete-${dose.id}-reason-hint`} className="field__hint">
-            {t('dose.delete.reasonHint')}
-          </p>
-        )}
-      </div>
+      <TextAreaField
+        id={`delete-${dose.id}-reason`}
+        label={t('dose.delete.reason')}
+        required
+        textareaRef={reasonRef}
+        value={reason}
+        rows={2}
+        maxLength={500}
+        // The hint gives way to the error, so the reason is described by one sentence at a time.
+        hint={reasonError ? undefined : t('dose.delete.reasonHint')}
+        error={reasonError}
+        onValue={(value) => {
+          setReason(value);
+          setReasonError(undefined);
+        }}
+      />
       <div className="btn-row">
         <button type="submit" className="btn btn--danger" disabled={busy}>
           {busy ? t('form.saving') : t('dose.delete.confirm')}

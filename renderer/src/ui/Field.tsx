@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { t } from '../../i18n';
 
 // Labelled form controls: the label is tied to the control, the hint and the error are read
@@ -62,6 +62,30 @@ export function TextField({ id, label, error, hint, required, value, onValue, in
         {...rest}
         id={id}
         ref={inputRef}
+        value={value}
+        aria-required={required || undefined}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        onChange={(e) => onValue(e.target.value)}
+      />
+    </Frame>
+  );
+}
+
+type TextAreaFieldProps = FieldShell &
+  Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'onChange' | 'value'> & {
+    value: string;
+    onValue: (value: string) => void;
+    textareaRef?: Ref<HTMLTextAreaElement>;
+  };
+
+export function TextAreaField({ id, label, error, hint, required, value, onValue, textareaRef, ...rest }: TextAreaFieldProps) {
+  return (
+    <Frame id={id} label={label} error={error} hint={hint} required={required}>
+      <textarea
+        {...rest}
+        id={id}
+        ref={textareaRef}
         value={value}
         aria-required={required || undefined}
         aria-invalid={error ? true : undefined}
