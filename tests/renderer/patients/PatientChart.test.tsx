@@ -1,11 +1,23 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { ComponentProps } from 'react';
 import type { DoseWithStatus, DoseWriteResult, Result } from '../../../electron/api';
 import { CodeListsProvider } from '../../../renderer/src/app/CodeLists';
 import { todayIso } from '../../../renderer/src/api';
 import { PatientChart } from '../../../renderer/src/patients/PatientChart';
 import { SyncProvider } from '../../../renderer/src/sync/SyncContext';
 import { INFANT_FORECAST, installFakeApi, lotDefaultsFor, ok, PATIENT, TDAP_LOT } from '../fake-api';
+
+/** The chart as the app mounts it: code lists and sync status around it. */
+function renderChart(props: Partial<ComponentProps<typeof PatientChart>> = {}) {
+  return render(
+    <CodeListsProvider>
+      <SyncProvider>
+        <PatientChart patientId="p1" onEditPatient={() => undefined} {...props} />
+      </SyncProvider>
+    </CodeListsProvider>,
+  );
+}
 
 function dose(state: DoseWithStatus['reporting']['state']): DoseWithStatus {
   return {
@@ -27,13 +39,7 @@ describe('PatientChart', () => {
       'doses.record': () => new Promise((resolve) => (commit = resolve)),
     });
     const user = userEvent.setup();
-    render(
-      <CodeListsProvider>
-        <SyncProvider>
-          <PatientChart patientId="p1" onEditPatient={() => undefined} />
-        </SyncProvider>
-      </CodeListsProvider>,
-    );
+    renderChart();
     await screen.findByText('No doses recorded yet.');
     await user.keyboard('n');
     await user.type(await screen.findByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
@@ -52,13 +58,7 @@ describe('PatientChart', () => {
 
   it("shows a rejected dose with the registry's message and a way to fix it", async () => {
     installFakeApi({ 'patients.get': () => ok(PATIENT), 'doses.listForPatient': () => ok([dose('rejected')]) });
-    render(
-      <CodeListsProvider>
-        <SyncProvider>
-          <PatientChart patientId="p1" onEditPatient={() => undefined} />
-        </SyncProvider>
-      </CodeListsProvider>,
-    );
+    renderChart();
     const history = await screen.findByTestId('dose-history');
     expect(history).toHaveTextContent('Rejected — needs a fix');
     expect(history).toHaveTextContent('RXA-5 vaccine code is required.');
@@ -69,13 +69,7 @@ describe('PatientChart', () => {
   it('shows what is due, and a due dose starts the form with its vaccine chosen', async () => {
     const fake = installFakeApi({ 'patients.get': () => ok(PATIENT), 'forecast.forPatient': () => ok(INFANT_FORECAST) });
     const user = userEvent.setup();
-    render(
-      <CodeListsProvider>
-        <SyncProvider>
-          <PatientChart patientId="p1" onEditPatient={() => undefined} />
-        </SyncProvider>
-      </CodeListsProvider>,
-    );
+    renderChart();
     const panel = await screen.findByTestId('due-panel');
     expect(fake.calls('forecast.forPatient')).toEqual([{ patientId: 'p1' }]);
     expect(within(panel).getByTestId('due-list')).toHaveTextContent('Overdue 4 days');
@@ -87,13 +81,7 @@ describe('PatientChart', () => {
   it('the vaccine picker offers the due vaccines first', async () => {
     installFakeApi({ 'patients.get': () => ok(PATIENT), 'forecast.forPatient': () => ok(INFANT_FORECAST) });
     const user = userEvent.setup();
-    render(
-      <CodeListsProvider>
-        <SyncProvider>
-          <PatientChart patientId="p1" onEditPatient={() => undefined} />
-        </SyncProvider>
-      </CodeListsProvider>,
-    );
+    renderChart();
     await screen.findByTestId('due-panel');
     await user.keyboard('n');
     const chips = await screen.findByTestId('due-vaccines');
@@ -115,13 +103,7 @@ describe('PatientChart', () => {
 
   it('front desk sees what is due but cannot start a dose from it', async () => {
     installFakeApi({ 'patients.get': () => ok(PATIENT), 'forecast.forPatient': () => ok(INFANT_FORECAST) });
-    render(
-      <CodeListsProvider>
-        <SyncProvider>
-          <PatientChart patientId="p1" user={{ id: 'u3', username: 'desk', displayName: 'Dan Desk', role: 'front_desk' }} onEditPatient={() => undefined} />
-        </SyncProvider>
-      </CodeListsProvider>,
-    );
+    renderChart({ user: { id: 'u3', username: 'desk', displayName: 'Dan Desk', role: 'front_desk' } });
     const panel = await screen.findByTestId('due-panel');
     await within(panel).findByTestId('due-list');
     expect(within(panel).queryByRole('button', { name: /Give/ })).not.toBeInTheDocument();
