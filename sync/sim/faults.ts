@@ -1,6 +1,8 @@
 // Deterministic fault injection: with the same seed and the same order of requests, the same
 // requests fail the same way. Exact tests use failNext(); soak tests and benchmarks use rates.
 
+import { mulberry32 } from './prng';
+
 export type FaultKind =
   /** Close the connection without answering, before the message is processed. */
   | 'drop'
@@ -58,18 +60,6 @@ const RATE_ORDER: [keyof FaultSettings, FaultKind][] = [
 ];
 
 export const FAULT_KINDS: readonly FaultKind[] = RATE_ORDER.map(([, k]) => k);
-
-/** mulberry32: small, fast, good enough to spread faults; not for anything secret. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultPlan {
   private settings: FaultSettings = {};

@@ -3,20 +3,12 @@
 // schedule with misses and delays, yearly flu, adult boosters, zoster, PCV, RSV, COVID-19.
 import type { RecallPatient } from '../../../../electron/domain/forecast';
 import { formatDay } from '../../../../electron/domain/forecast/dates';
+import { mulberry32 } from '../../../../sync/sim/prng';
 
 export const POPULATION_ASSESSMENT = '2025-11-10';
 
-/** Small deterministic PRNG (mulberry32) so every run sees the same population. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic, so every run sees the same population. */
+const rng = mulberry32;
 
 const DAY_MS = 86_400_000;
 const ASSESSMENT_MS = Date.parse(`${POPULATION_ASSESSMENT}T00:00:00Z`);
