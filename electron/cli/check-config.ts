@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { ConfigError, defaultConfigPath, loadConfig, type MachineConfig } from '../services/config';
+import { CREDENTIALS_KEY, type StoredCredentials } from '../services/credentials';
+import { MODE_KEY, SITE_KEY } from '../services/settings';
 import { MIGRATIONS } from '../store/migrations';
 import { createSoapTransport, massachusettsPreset, cdcStandardPreset, type ConnectionCheck } from '../../sync/transport';
 
@@ -145,9 +147,9 @@ function readSavedSettings(db: Database.Database): SavedAppSettings {
     return row ? (JSON.parse(row.value) as T) : undefined;
   };
   return {
-    mode: read<'training' | 'production'>('app.mode'),
-    site: read<SavedAppSettings['site']>('settings.site') ?? {},
-    credentialsCipher: read<{ cipher: string }>('registry.credentials')?.cipher,
+    mode: read<'training' | 'production'>(MODE_KEY),
+    site: read<SavedAppSettings['site']>(SITE_KEY) ?? {},
+    credentialsCipher: read<StoredCredentials>(CREDENTIALS_KEY)?.cipher,
   };
 }
 

@@ -27,11 +27,13 @@ export interface CredentialStatus {
   backend?: string;
 }
 
-const KEY = 'registry.credentials';
+/** Settings-table key of the encrypted credentials (read-only elsewhere, e.g. by --check-config). */
+export const CREDENTIALS_KEY = 'registry.credentials';
+const KEY = CREDENTIALS_KEY;
 /** Linux backends that are not real protection (Chromium's fixed key, or none detected). */
 const UNPROTECTED_BACKENDS = new Set(['basic_text', 'unknown']);
 
-interface StoredCredentials {
+export interface StoredCredentials {
   /** Shown without decrypting, so the settings screen can say whose credentials are stored. */
   username: string;
   /** base64 of safeStorage ciphertext of JSON {username, password}. */

@@ -9,8 +9,9 @@ import { ApiFailure } from './errors';
 // in allowUserOverride. The run mode is separate: IT's file, else the app's stored choice,
 // else training.
 
-const SITE_KEY = 'settings.site';
-const MODE_KEY = 'app.mode';
+/** Settings-table keys this service owns (read-only elsewhere, e.g. by --check-config). */
+export const SITE_KEY = 'settings.site';
+export const MODE_KEY = 'app.mode';
 const MODE_SINCE_KEY = 'app.modeSince';
 const userKey = (userId: string) => `settings.user.${userId}`;
 

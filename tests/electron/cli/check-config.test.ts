@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkConfig, EXIT } from '../../../electron/cli/check-config';
+import { CREDENTIALS_KEY } from '../../../electron/services/credentials';
+import { MODE_KEY, SITE_KEY } from '../../../electron/services/settings';
 import { openStore } from '../../../electron/store';
 import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
 
@@ -96,9 +98,9 @@ describe('dosedesk --check-config', () => {
   it("uses what an administrator set in the app when IT's file leaves it open, with the stored credentials", async () => {
     const dbPath = join(dir, 'app-production.sqlite3');
     const store = openStore(dbPath);
-    store.settings.set('app.mode', 'production', null);
-    store.settings.set('settings.site', { 'registry.preset': 'massachusetts', 'registry.endpointUrl': sim.url, 'registry.facilityId': '10144' }, null);
-    store.settings.set('registry.credentials', { username: 'clinic', cipher: Buffer.from('clinic:right-password').toString('base64') }, null);
+    store.settings.set(MODE_KEY, 'production', null);
+    store.settings.set(SITE_KEY, { 'registry.preset': 'massachusetts', 'registry.endpointUrl': sim.url, 'registry.facilityId': '10144' }, null);
+    store.settings.set(CREDENTIALS_KEY, { username: 'clinic', cipher: Buffer.from('clinic:right-password').toString('base64') }, null);
     store.close();
     const decrypt = (cipher: string) => {
       const [username, password] = Buffer.from(cipher, 'base64').toString('utf8').split(':') as [string, string];
