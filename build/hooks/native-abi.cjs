@@ -1,6 +1,6 @@
 // Reads which Node ABI a compiled addon (.node) was built for, without loading it.
 // A non-N-API addon exports `node_register_module_v<ABI>`; Electron 45 needs ABI 150 while
-// Node 20 is 115. ENVIRONMENT.md §4: an "Electron rebuild" run through npm on a machine
+// Node 20 is 115. docs/environment.md §4: an "Electron rebuild" run through npm on a machine
 // without Electron's headers reports success but builds for Node's ABI, so every binary we
 // ship is checked here, never trusted because a tool said "Rebuild Complete".
 'use strict';

@@ -22,7 +22,7 @@ import type {
   VaccineData,
 } from '../../electron/domain/forecast/supporting-data';
 
-const DEFAULT_SRC = '/work/shared/data/cdsi/supporting-data-4.64-xml';
+const DEFAULT_SRC = resolve(dirname(new URL(import.meta.url).pathname), '../sources/cdsi/supporting-data-4.64-xml');
 const DEFAULT_OUT = resolve(dirname(new URL(import.meta.url).pathname), '../../assets/cdsi/cdsi-supporting-data.json');
 
 type Node = Record<string, unknown>;

@@ -1,14 +1,14 @@
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 // HAND-MAINTAINED CODE TABLES
 //
-// CDC publishes no machine-readable file in shared/data/ for these value sets, so they are typed
+// CDC publishes no machine-readable file in build/sources/ for these value sets, so they are typed
 // in here and copied verbatim into assets/code-tables/curated.json by build-code-tables.ts.
-// Every table names its source. Primary source: /work/shared/DOMAIN.md §1.5–1.6 (CDC HL7 2.5.1 IG
+// Every table names its source. Primary source: docs/domain.md §1.5–1.6 (CDC HL7 2.5.1 IG
 // for Immunization Messaging R1.5 + NIST VXU-Z22 profile), cross-checked against AIRA's curated
 // value sets in GitHub immregistries/codebase `base/sets/*.xml` (Apache-2.0).
 //
 // A reviewer changing anything here should cite the source in the same commit. The CDC-derived
-// tables (CVX, MVX, NDC, VIS…) are NOT in this file: they come from the CDC files in shared/data.
+// tables (CVX, MVX, NDC, VIS…) are NOT in this file: they come from the CDC files in build/sources.
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 
 /** `Valid`: send it. `Deprecated`: accept when read, never offer. `Unconfirmed`: listed by AIRA but
@@ -42,7 +42,7 @@ const valid = (code: string, label: string, note?: string): CuratedCode =>
 export const routes: CuratedTable<RouteCode> = {
   codeSystem: 'NCIT',
   source:
-    'DOMAIN.md §1.5 RXR-1 (CDC IG R1.5: NCIT preferred, HL70162 legacy); immregistries/codebase base/sets/Body Route.xml',
+    'docs/domain.md §1.5 RXR-1 (CDC IG R1.5: NCIT preferred, HL70162 legacy); immregistries/codebase base/sets/Body Route.xml',
   rows: [
     { code: 'C28161', label: 'Intramuscular', status: 'Valid', hl70162: 'IM', aliases: ['IM', 'INTRAMUSCULAR', 'INTRAMUSCULAR INJECTION'] },
     { code: 'C38299', label: 'Subcutaneous', status: 'Valid', hl70162: 'SC', aliases: ['SC', 'SQ', 'SUBCUTANEOUS', 'SUBCU'] },
@@ -65,7 +65,7 @@ export const routes: CuratedTable<RouteCode> = {
 
 export const bodySites: CuratedTable = {
   codeSystem: 'HL70163',
-  source: 'DOMAIN.md §1.5 RXR-2 (CDC IG R1.5 HL70163); BN/LN/RN/MO from immregistries/codebase base/sets/Body Site.xml',
+  source: 'docs/domain.md §1.5 RXR-2 (CDC IG R1.5 HL70163); BN/LN/RN/MO from immregistries/codebase base/sets/Body Site.xml',
   rows: [
     valid('LA', 'Left Arm'),
     valid('LD', 'Left Deltoid'),
@@ -89,7 +89,7 @@ export const bodySites: CuratedTable = {
 export const vfcEligibility: CuratedTable = {
   codeSystem: 'HL70064',
   source:
-    'DOMAIN.md §1.6 OBX 64994-7 (CDC IG R1.5 HL70064, CDC-recommended values); immregistries/codebase base/sets/Financial Status Code.xml',
+    'docs/domain.md §1.6 OBX 64994-7 (CDC IG R1.5 HL70064, CDC-recommended values); immregistries/codebase base/sets/Financial Status Code.xml',
   rows: [
     { code: 'V00', label: 'VFC eligibility not determined/unknown', status: 'Deprecated', note: 'AIRA codebase: Invalid; do not send' },
     valid('V01', 'Not VFC eligible'),
@@ -108,7 +108,7 @@ export const vfcEligibility: CuratedTable = {
 
 export const fundingSources: CuratedTable = {
   codeSystem: 'CDCPHINVS',
-  source: 'DOMAIN.md §1.6 OBX 30963-3 (CDC IG R1.5); immregistries/codebase base/sets/Vaccination Funding Source.xml',
+  source: 'docs/domain.md §1.6 OBX 30963-3 (CDC IG R1.5); immregistries/codebase base/sets/Vaccination Funding Source.xml',
   rows: [
     valid('VXC1', 'Federal funds'),
     valid('VXC2', 'State funds'),
@@ -125,7 +125,7 @@ export const fundingSources: CuratedTable = {
 
 export const completionStatuses: CuratedTable = {
   codeSystem: 'HL70322',
-  source: 'DOMAIN.md §1.5 RXA-20 (CDC IG R1.5 HL70322)',
+  source: 'docs/domain.md §1.5 RXA-20 (CDC IG R1.5 HL70322)',
   rows: [
     valid('CP', 'Complete'),
     valid('RE', 'Refused'),
@@ -134,10 +134,10 @@ export const completionStatuses: CuratedTable = {
   ],
 };
 
-// DOMAIN.md and AIRA both list 00–03 only; no 04–06 was found in any source we hold.
+// docs/domain.md and AIRA both list 00–03 only; no 04–06 was found in any source we hold.
 export const refusalReasons: CuratedTable = {
   codeSystem: 'NIP002',
-  source: 'DOMAIN.md §1.5 RXA-18 (CDC IG R1.5 NIP002); immregistries/codebase base/sets/Vaccination Refusal.xml',
+  source: 'docs/domain.md §1.5 RXA-18 (CDC IG R1.5 NIP002); immregistries/codebase base/sets/Vaccination Refusal.xml',
   rows: [
     valid('00', 'Parental decision'),
     valid('01', 'Religious exemption'),
@@ -148,7 +148,7 @@ export const refusalReasons: CuratedTable = {
 
 export const historicalSources: CuratedTable = {
   codeSystem: 'NIP001',
-  source: 'DOMAIN.md §1.5 RXA-9 (CDC IG R1.5 NIP001)',
+  source: 'docs/domain.md §1.5 RXA-9 (CDC IG R1.5 NIP001)',
   rows: [
     valid('00', 'New immunization record'),
     valid('01', 'Historical information - source unspecified'),
@@ -164,19 +164,19 @@ export const historicalSources: CuratedTable = {
 
 export const actionCodes: CuratedTable = {
   codeSystem: 'HL70323',
-  source: 'DOMAIN.md §1.5 RXA-21 (CDC IG R1.5 HL70323)',
+  source: 'docs/domain.md §1.5 RXA-21 (CDC IG R1.5 HL70323)',
   rows: [valid('A', 'Add'), valid('U', 'Update'), valid('D', 'Delete')],
 };
 
 export const administeredUnits: CuratedTable = {
   codeSystem: 'UCUM',
-  source: 'DOMAIN.md §1.5 RXA-7 (CDC IG R1.5: UCUM mL)',
+  source: 'docs/domain.md §1.5 RXA-7 (CDC IG R1.5: UCUM mL)',
   rows: [valid('mL', 'milliliter')],
 };
 
 export const eligibilityCaptureMethods: CuratedTable = {
   codeSystem: 'CDCPHINVS',
-  source: 'DOMAIN.md §1.5 OBX-17 (CDC IG R1.5, required with OBX 64994-7)',
+  source: 'docs/domain.md §1.5 OBX-17 (CDC IG R1.5, required with OBX 64994-7)',
   rows: [
     valid('VXC40', 'Eligibility captured at the immunization level'),
     valid('VXC41', 'Eligibility captured at the visit level'),

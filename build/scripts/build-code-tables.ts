@@ -1,7 +1,7 @@
-// Builds assets/code-tables/*.json from CDC's code tables (shared/data/*.txt) plus the
+// Builds assets/code-tables/*.json from CDC's code tables (build/sources/*.txt) plus the
 // hand-maintained value sets in build-code-tables.curated.ts.
 //
-//   npm run code-tables                      # reads ../shared/data relative to the repo root
+//   npm run code-tables                      # reads build/sources/ (CDC's tables, copied into the repo)
 //   npm run code-tables -- --from DIR --out DIR
 //
 // A CDC update is: swap the .txt files, run this, run `npx vitest run tests/build`. The output is
@@ -15,7 +15,7 @@ import { isGtin14 } from '../../electron/domain/barcode/gtin';
 import * as curated from './build-code-tables.curated';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const defaultSourceDir = resolve(repoRoot, '..', 'shared', 'data');
+export const defaultSourceDir = resolve(repoRoot, 'build', 'sources');
 export const defaultOutDir = resolve(repoRoot, 'assets', 'code-tables');
 
 // ── source files and their expected columns (a changed CDC layout must stop the build) ──────────
@@ -162,7 +162,7 @@ export interface BuildReport {
 }
 
 const CDC_NOTE =
-  'CDC IIS code sets (https://www2a.cdc.gov/vaccines/iis/iisstandards/), public domain, via the copies in shared/data (see its README)';
+  'CDC IIS code sets (https://www2a.cdc.gov/vaccines/iis/iisstandards/), public domain, via the copies in build/sources (see its README)';
 
 export function buildCodeTables(options: BuildOptions = {}): BuildReport {
   const from = resolve(options.from ?? defaultSourceDir);
@@ -405,7 +405,7 @@ export function buildCodeTables(options: BuildOptions = {}): BuildReport {
   ];
 
   // Write --------------------------------------------------------------------------------------
-  const cdcFiles = (...names: SourceName[]) => names.map((n) => `shared/data/${n}.txt`);
+  const cdcFiles = (...names: SourceName[]) => names.map((n) => `build/sources/${n}.txt`);
   const outputs: [string, Record<string, unknown>, number][] = [
     ['cvx.json', { source: CDC_NOTE, generatedFrom: cdcFiles('cvx', 'cvx_vaccine_group'), rowCount: cvxOut.length, rows: cvxOut, groups: groupsOut }, cvxOut.length],
     ['mvx.json', { source: CDC_NOTE, generatedFrom: cdcFiles('mvx'), rowCount: mvxOut.length, rows: mvxOut }, mvxOut.length],
@@ -454,7 +454,7 @@ export function buildCodeTables(options: BuildOptions = {}): BuildReport {
   });
   const manifest = {
     generator: 'build/scripts/build-code-tables.ts',
-    sources: sources.map((s) => ({ ...s, file: `shared/data/${s.file}` })),
+    sources: sources.map((s) => ({ ...s, file: `build/sources/${s.file}` })),
     outputs: files,
     warnings,
   };

@@ -1,6 +1,6 @@
 // Builds better-sqlite3 for Electron's ABI in a tree of its own (build/.native/…), so the
 // copy in node_modules stays built for Node and keeps serving `npm test` and the benchmarks
-// (Actual Budget's split, ANCHORS.md §A.6 item 9). afterPack copies the result into the package.
+// (Actual Budget's split, docs/anchors.md §A.6 item 9). afterPack copies the result into the package.
 //
 //   npm run build:native [-- --platform linux|win32|darwin --arch x64|arm64]
 //
@@ -44,7 +44,7 @@ writeFileSync(
 );
 
 // npm exports npm_config_nodedir to children; with it node-gyp would build against Node's
-// headers while @electron/rebuild still reports success (ENVIRONMENT.md §4).
+// headers while @electron/rebuild still reports success (docs/environment.md §4).
 const env = { ...process.env };
 for (const key of Object.keys(env)) if (key.toLowerCase() === 'npm_config_nodedir') delete env[key];
 

@@ -7,7 +7,7 @@ import type { PatientFields } from './patient';
 
 // Every rule a registry would reject a dose on, checked before the dose is stored, with a
 // message the nurse can act on. The rules mirror the CDC IG R1.5 RXA/RXR/OBX requirements
-// (DOMAIN.md §1.5–1.7) and the 105 CMR 222.100 minimum data set (§3.1).
+// (docs/domain.md §1.5–1.7) and the 105 CMR 222.100 minimum data set (§3.1).
 
 export interface DoseRuleContext {
   patient: Pick<

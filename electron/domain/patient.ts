@@ -3,13 +3,13 @@ import { isoDate, isoDateTime, optionalText, requiredText } from './common';
 
 // What a patient record holds, shaped by what MIIS needs for every new dose (105 CMR 222.100:
 // name, DOB, sex, gender, race, ethnicity, preferred language, home address) and by the HL7
-// PID/PD1/NK1 segments that carry it (DOMAIN.md §1.5).
+// PID/PD1/NK1 segments that carry it (docs/domain.md §1.5).
 
 /** HL7 0001 as the CDC IG binds it for PID-8. */
 export const SEX_CODES = ['F', 'M', 'U'] as const;
 export const sexCode = z.enum(SEX_CODES, { message: 'Choose the sex recorded for the patient (female, male or unknown).' });
 
-/** Gender identity, sent as OBX LOINC 76691-5 (no R1.5 field exists; DOMAIN.md §3.1). */
+/** Gender identity, sent as OBX LOINC 76691-5 (no R1.5 field exists; docs/domain.md §3.1). */
 export const GENDER_IDENTITY_CODES = [
   'female',
   'male',

@@ -22,7 +22,7 @@ export function productionEndpoint(values: SettingsValues, credentials: Registry
   }
   const site = {
     url: values['registry.endpointUrl'],
-    // MIIS identifies the site by its Vaccine PIN in facilityID (DOMAIN.md §3.2).
+    // MIIS identifies the site by its Vaccine PIN in facilityID (docs/domain.md §3.2).
     facilityId: values['registry.vaccinePin'] || values['registry.facilityId'],
     username: credentials.username,
     password: credentials.password,

@@ -1,4 +1,4 @@
-// Builds an ACK^V04^ACK (profile Z23) answering a received message (DOMAIN.md §1.8). Used by
+// Builds an ACK^V04^ACK (profile Z23) answering a received message (docs/domain.md §1.8). Used by
 // the registry simulator; DoseDesk itself only reads ACKs.
 import { formatHl7Timestamp } from './encoding';
 import { comps, mshSegment, seg, serializeMessage, Hl7Message, type FieldInput, type Hl7Field } from './message';

@@ -1,4 +1,4 @@
-// Builders for the composite HL7 data types the IZ guide constrains (DOMAIN.md §1.3), from the
+// Builders for the composite HL7 data types the IZ guide constrains (docs/domain.md §1.3), from the
 // domain model's shapes. Each returns one repetition; `reps()` combines them.
 import type { Clinician } from '../../electron/domain/clinician';
 import type { Address } from '../../electron/domain/patient';

@@ -1,5 +1,5 @@
 // HL7 v2 encoding rules: delimiters, escape sequences, timestamps and dates (CDC IZ IG R1.5,
-// DOMAIN.md §1.2–1.3). Every text a user typed passes through `escapeHl7` before it is placed
+// docs/domain.md §1.2–1.3). Every text a user typed passes through `escapeHl7` before it is placed
 // in a message and through `unescapeHl7` when it is read back, so that any string survives a
 // round trip byte for byte.
 

@@ -1,4 +1,4 @@
-// Checks a message against a NIST conformance profile (the XML of shared/data/nist-profiles):
+// Checks a message against a NIST conformance profile (the XML of build/sources/nist-profiles):
 // segment structure and cardinality, field and component usage (R/RE/X and the IG's C
 // predicates), repetitions, lengths of primitive values, and value sets we hold locally.
 // It is what keeps a field the profile requires from silently going missing.

@@ -1,5 +1,5 @@
 // Query for a patient's complete immunization history: QBP^Q11 (profile Z34) out, RSP^K11 back
-// as Z32 (history), Z31 (candidates) or Z33 (no match / too many / error). DOMAIN.md §1.9.
+// as Z32 (history), Z31 (candidates) or Z33 (no match / too many / error). docs/domain.md §1.9.
 import { ACK_CODES, type AckCode } from './ack-types';
 import { readErrors, type AckError } from './ack-parse';
 import { cx, xad, xpn, xtnPhone } from './datatypes';

@@ -1,4 +1,4 @@
-// Builds the VXU^V04 (profile Z22) that reports one dose of one patient (CDC IG R1.5, DOMAIN.md
+// Builds the VXU^V04 (profile Z22) that reports one dose of one patient (CDC IG R1.5, docs/domain.md
 // §1.4–1.7). One dose per message, so every ERR in the ACK concerns exactly that dose.
 import type { Dose } from '../../electron/domain/dose';
 import type { Patient } from '../../electron/domain/patient';

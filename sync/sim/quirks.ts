@@ -1,5 +1,5 @@
 // Behaviours real registries show, switchable one by one. Names follow AIRA's IIS Sandbox
-// "processing flavors" (DOMAIN.md §2.3) so a failure can be compared with the Sandbox.
+// "processing flavors" (docs/domain.md §2.3) so a failure can be compared with the Sandbox.
 
 export const QUIRKS = {
   soursop: 'MSH-4 must equal the SOAP facilityID, otherwise the message is rejected.',

@@ -63,7 +63,7 @@ export function buildReturnEnvelope(operation: SoapOperation, returnText: string
   );
 }
 
-/** Detail codes and texts as AIRA's reference server sends them (DOMAIN.md §2.1). */
+/** Detail codes and texts as AIRA's reference server sends them (docs/domain.md §2.1). */
 export const FAULT_DEFAULTS: Record<CdcFaultType, { code: string; reason: string; detail: string; soapCode: 'Sender' | 'Receiver' }> = {
   SecurityFault: { code: '10', reason: 'Security', detail: 'Invalid Username or Password', soapCode: 'Sender' },
   MessageTooLargeFault: {

@@ -2,7 +2,7 @@ import { cvx as lookupCvx, mvx as lookupMvx, normalizeCvxCode } from '../../elec
 import { parseHl7Timestamp, type ErrorLocation, type Hl7Message, type Hl7Segment } from '../hl7';
 import { type QuirkName } from './quirks';
 
-// The checks the CDC IG (R1.5, NIST Z22 profile) and MIIS would apply to a VXU (DOMAIN.md
+// The checks the CDC IG (R1.5, NIST Z22 profile) and MIIS would apply to a VXU (docs/domain.md
 // §1.5–1.8), with the IG's cascade: a bad MSH/PID rejects the message, a bad order group drops
 // that dose only, warnings keep the data.
 

@@ -1,5 +1,5 @@
 // How the HL7 text travels inside hl7Message/return: optional BHS/BTS batch wrapping and Base64
-// (older MIIS connector, DOMAIN.md §3.2). Only the MSH header is read here; full HL7 parsing
+// (older MIIS connector, docs/domain.md §3.2). Only the MSH header is read here; full HL7 parsing
 // belongs to sync/hl7.
 
 /** ACKs arrive with CR, LF or CRLF segment ends (XML parsers turn raw CRs into LF). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 // Per-endpoint transport settings. Registries implement the same CDC contract differently
-// (DOMAIN.md §2.3, §3.2), so every difference is a switch here, never a constant in code.
+// (docs/domain.md §2.3, §3.2), so every difference is a switch here, never a constant in code.
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -81,7 +81,7 @@ export function cdcStandardPreset(site: SiteCredentials, overrides: Partial<Endp
 }
 
 /**
- * MIIS as its 2020 connector talks to it (DOMAIN.md §3.2): WS-Security UsernameToken, plain
+ * MIIS as its 2020 connector talks to it (docs/domain.md §3.2): WS-Security UsernameToken, plain
  * HL7 text, no batch wrapping, connectivityTest not supported.
  */
 export function massachusettsPreset(site: SiteCredentials, overrides: Partial<EndpointSettings> = {}): EndpointSettings {

@@ -1,6 +1,6 @@
 import { child, childNames, escapeXmlText, parseXml, text, type XmlNode } from './xml';
 
-// The CDC IIS 2011 SOAP 1.2 contract (shared/data/cdc-wsdl/cdc-iis-2011.wsdl, DOMAIN.md §2.1).
+// The CDC IIS 2011 SOAP 1.2 contract (build/sources/cdc-wsdl/cdc-iis-2011.wsdl, docs/domain.md §2.1).
 
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 export const CDC_NS = 'urn:cdc:iisb:2011';

@@ -17,7 +17,7 @@ import {
 import { type ConnectionCheck, type RegistryTransport, type SubmitOptions, type SubmitOutcome } from './types';
 import { UnencodableTextError } from './xml';
 
-// The CDC IIS 2011 SOAP service over axios (DOMAIN.md §2). One request per message, synchronous,
+// The CDC IIS 2011 SOAP service over axios (docs/domain.md §2). One request per message, synchronous,
 // TLS verification always on (no setting can turn it off).
 
 const MAX_ANSWER_BYTES = 10 * 1024 * 1024;

@@ -26,7 +26,7 @@ export type SubmitOutcome =
   | { kind: 'delivered'; ackText: string; ackSegments: string[] }
   /**
    * Transient: send the same bytes again later. For `malformed_response` (HTTP 200 without a
-   * readable ACK) DOMAIN.md §2.3 advises one retry, then review by a person: the engine counts. `maybeDelivered` is true when the request may have
+   * readable ACK) docs/domain.md §2.3 advises one retry, then review by a person: the engine counts. `maybeDelivered` is true when the request may have
    * reached the registry (timeout or dropped connection after sending): the resend must keep MSH-10.
    */
   | { kind: 'retry'; code: OutcomeCode; reason: string; retryAfterMs?: number; maybeDelivered: boolean }

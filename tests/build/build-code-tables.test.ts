@@ -49,7 +49,7 @@ describe.skipIf(!haveSources)(`build-code-tables (CDC sources in ${defaultSource
     const manifest = readJson(join(tmp, 'out'), 'manifest.json') as unknown as { sources: { file: string; rows: number; sha256: string }[] };
     expect(manifest.sources).toHaveLength(10);
     for (const s of manifest.sources) {
-      const name = s.file.replace('shared/data/', '');
+      const name = s.file.replace('build/sources/', '');
       expect(s.rows, name).toBe(sourceRows(name).length);
       expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
     }

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // electron-builder runs for real here (`--linux dir`), with a stand-in Electron folder in
-// place of the download this machine cannot make (ENVIRONMENT.md §5): the output cannot run,
+// place of the download this machine cannot make (docs/environment.md §5): the output cannot run,
 // but what goes into the package (the ASAR, the unpacked native module, the metadata) is the
 // real thing and is checked below. Installers that need Electron's download and signing
 // certificates are built by `npm run package` on a release machine.

@@ -6,7 +6,7 @@ import { _electron } from 'playwright-core';
 import { buildMain } from '../../build/scripts/build-main';
 
 // The real app in a real Electron, driven by Playwright. It needs the Electron binary, which
-// cannot be downloaded on the build machines (see /work/shared/ENVIRONMENT.md §2): there the
+// cannot be downloaded on the build machines (see docs/environment.md §2): there the
 // test is skipped with its reason, and never counts as a pass.
 
 const ROOT = process.cwd();

@@ -1,7 +1,7 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// The process boundaries of DESIGN.md are lint rules; this pins that the rules bite.
+// The process boundaries of docs/design.md are lint rules; this pins that the rules bite.
 async function lintAs(filePath: string, code: string): Promise<string[]> {
   const eslint = new ESLint({ cwd: process.cwd() });
   const [result] = await eslint.lintText(code, { filePath });

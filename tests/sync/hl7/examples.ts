@@ -1,5 +1,5 @@
 // The IG's own example message, corrected, for tests.
-/** CDC IG R1.5 App. A VXU #1 with its published errata fixed (DOMAIN.md §1.10): MSH-7 as TS_Z,
+/** CDC IG R1.5 App. A VXU #1 with its published errata fixed (docs/domain.md §1.10): MSH-7 as TS_Z,
  * PID-7 per the storyboard, race in CDCREC, Hep B unspecified = CVX 45, Pediarix label, ActHIB
  * lot 33k2a, the 69764-9 text. */
 export const IG_EXAMPLE_1 = [

@@ -11,7 +11,7 @@ import { administered, child, historical, legacyVis, refusal, vxuInput } from '.
 import { IG_EXAMPLE_1 } from './examples';
 import { compareWithMedplum } from './independent';
 
-const dir = new URL('../../../../shared/data/nist-profiles/', import.meta.url);
+const dir = new URL('../../../build/sources/nist-profiles/', import.meta.url);
 const read = (name: string): ConformanceProfile => loadProfile(readFileSync(new URL(name, dir), 'utf8'));
 
 const vxuProfile = read('VXU-Z22_Profile.xml');

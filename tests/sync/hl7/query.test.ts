@@ -9,7 +9,7 @@ import { compareWithMedplum } from './independent';
 import { child, config, legacyVis, patient, vxuInput } from './fixtures';
 
 const lines = (...l: string[]): string => l.join('\r') + '\r';
-const qbpProfile = loadProfile(readFileSync(new URL('../../../../shared/data/nist-profiles/QBP-Z44_Profile.xml', import.meta.url), 'utf8'));
+const qbpProfile = loadProfile(readFileSync(new URL('../../../build/sources/nist-profiles/QBP-Z44_Profile.xml', import.meta.url), 'utf8'));
 
 const qbpInput = { patient, messageControlId: 'Q-000001', sentAt: new Date('2025-10-15T14:35:12Z'), config };
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildCdsi } from '../../../../build/scripts/build-cdsi';
 
-const XML = '/work/shared/data/cdsi/supporting-data-4.64-xml';
+const XML = fileURLToPath(new URL('../../../../build/sources/cdsi/supporting-data-4.64-xml', import.meta.url));
 const JSON_FILE = fileURLToPath(new URL('../../../../assets/cdsi/cdsi-supporting-data.json', import.meta.url));
 
 describe('build-cdsi', () => {

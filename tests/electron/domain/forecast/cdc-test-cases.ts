@@ -2,11 +2,13 @@
 // the engine's answer with CDC's expectations. Shared by the test runner and the benchmark.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { evaluateAndForecast } from '../../../../electron/domain/forecast';
 import type { CdsiSupportingData } from '../../../../electron/domain/forecast/supporting-data';
 import type { ForecastPatient, ForecastResult } from '../../../../electron/domain/forecast/types';
 
-export const TEST_CASE_DIR = '/work/shared/data/cdsi/test-cases';
+/** CDC's test cases as copied into the repository (build/sources/README.md says from where). */
+export const TEST_CASE_DIR = fileURLToPath(new URL('../../../../build/sources/cdsi/test-cases', import.meta.url));
 
 export interface CdcDose {
   date: string;
