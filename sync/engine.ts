@@ -1,4 +1,4 @@
-import type { OutboxEntry, OutboxOutcome, OutboxStats } from '../electron/store/types';
+import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxStats } from '../electron/store/types';
 import type { RegistryTransport, SubmitOutcome } from './transport/types';
 import { AttemptWindow, DEFAULT_BACKOFF, probeDelayMs, retryDelayMs } from './engine/backoff';
 import { decide, type Decision } from './engine/outcome';
@@ -301,13 +301,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         : plan(a.entry, a.decision, now),
     );
     let committed: boolean[];
+    const closures: OutboxClosure[] = [];
     try {
-      outbox.recordOutcomes(writes);
+      closures.push(...outbox.recordOutcomes(writes));
       committed = writes.map(() => true);
     } catch {
       committed = writes.map((w, i) => {
         try {
-          outbox.recordOutcomes([w]);
+          closures.push(...outbox.recordOutcomes([w]));
           return true;
         } catch (err) {
           storeFailed((batch[i] as Answer).entry, err, now);
@@ -319,6 +320,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // Cancelled by stop(): nothing was learned, so nothing else advances (B.5 #12).
       if (committed[i] && !('aborted' in a)) afterCommit(a.entry, a.decision, writes[i] as OutboxOutcome, now);
     });
+    for (const c of closures) emit({ type: 'closed', seq: c.seq, doseId: c.doseId, patientId: c.patientId, state: c.state, reason: c.reason });
     feed.soon();
   }
 

@@ -49,7 +49,9 @@ export function reportingStatus(entries: readonly OutboxEntry[]): DoseWithStatus
   if (!latest) return { state: 'not_reported', messages: [] };
   const accepted = entries.filter((e) => e.state === 'accepted' || e.state === 'warning').map((e) => e.completedAt ?? e.updatedAt);
   const add = [...entries].reverse().find((e) => e.action === 'A' && e.state !== 'superseded');
-  const status: DoseWithStatus['reporting'] = { state: STATE_FOR_CHART[latest.state], messages: latest.registryMessages };
+  // A closed entry carries why nothing more is sent (e.g. the registry rejected the add of a dose deleted since).
+  const closedWhy = latest.state === 'cancelled' && latest.lastError ? [{ severity: 'info' as const, code: 'outbox.closed', text: latest.lastError }] : undefined;
+  const status: DoseWithStatus['reporting'] = { state: STATE_FOR_CHART[latest.state], messages: closedWhy ?? latest.registryMessages };
   if (accepted.length) status.lastAcceptedAt = accepted.sort().at(-1);
   if (add?.deadlineAt) status.deadline = add.deadlineAt;
   return status;

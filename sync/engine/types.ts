@@ -123,6 +123,8 @@ export type SyncEvent =
   | { type: 'paused'; code: string; reason: string }
   | { type: 'resumed'; reason: KickReason }
   | { type: 'build_failed'; seq: number; reason: string }
+  /** The store closed an entry because of another's outcome (a rejected add of a dose deleted since): nothing more is sent for it. */
+  | { type: 'closed'; seq: number; doseId: string; patientId: string; state: 'cancelled' | 'superseded'; reason: string }
   | { type: 'store_error'; reason: string };
 
 export interface SyncEngine {

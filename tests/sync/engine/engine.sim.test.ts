@@ -201,6 +201,40 @@ describe('sync engine against the registry simulator (loopback HTTP, SQLite on d
     expect(w.sim.stats.acks.AR + w.sim.stats.acks.AE).toBe(1);
   });
 
+  // The registry's clock says 18 November (it allows one day of slack): a dose dated the 20th is
+  // "in the future" there and rejected; every answer takes 300 ms, so an edit or a delete can be
+  // made while the add is on the wire.
+  const rejectingSlowly = { now: () => new Date('2026-11-18T17:00:00Z'), faults: { latencyMs: 300 } };
+  const onDay = (day: string) => ({ administeredOn: day, vis: [{ documentType: 'Influenza VIS', editionDate: '2023-08-06', presentedOn: day }] });
+  const onTheWire = (id: string) => w.waitFor(() => w.store.outbox.stats().sending === 1 && w.sim.stats.requests === 1, `the add of ${id} to be on the wire`);
+
+  it('a dose deleted while its add is on the wire, whose add the registry rejects: the story ends there, visibly, and nothing waits', async () => {
+    w = await world({ patients: 1, sim: rejectingSlowly });
+    const [id] = w.record(1, onDay('2026-11-20')) as [string];
+    const engine = w.engine();
+    engine.start();
+    await onTheWire(id);
+    const del = w.store.doses.remove(id, 'Recorded on the wrong patient', NURSE).outbox;
+    expect(del?.action).toBe('D');
+    engine.kick('dose_recorded');
+    await w.settled(8_000);
+    await engine.whenIdle();
+
+    // Nothing is waiting, nothing is in the work queue, no deadline is pending, and nothing more went out.
+    expect(w.store.outbox.stats()).toMatchObject({ pending: 0, sending: 0, rejected: 0, accepted: 0 });
+    expect(w.store.outbox.stats().nextDeadlineAt).toBeUndefined();
+    expect(w.store.outbox.hasUnsent()).toBe(false);
+    expect(w.store.outbox.workQueue()).toEqual([]);
+    expect(w.sim.received()).toHaveLength(1);
+    expect(w.sim.accepted()).toEqual([]);
+    expect(engine.status()).toMatchObject({ state: 'idle', pending: 0, failed: 0 });
+    // Visible: the chart says why, and the log names both closed entries.
+    const chart = w.store.doses.listForPatient(w.seeded.patientIds[0] as string, NURSE, { includeDeleted: true })[0];
+    expect(chart?.reporting).toMatchObject({ state: 'cancelled', messages: [expect.objectContaining({ severity: 'info', text: expect.stringMatching(/in the future.*nothing to delete/s) })] });
+    const closed = w.events.filter((e) => e.type === 'closed');
+    expect(closed.map((e) => (e as { seq: number }).seq).sort()).toEqual([1, del?.seq].sort());
+  });
+
   it('an update and a delete after an add reach the registry in order', async () => {
     w = await world({ patients: 1, sim: { quirks: ['cranberry'] } });
     const [id] = w.record(1);

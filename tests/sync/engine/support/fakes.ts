@@ -1,6 +1,6 @@
 import { buildAck, type AckErrorInput } from '../../../../sync/hl7/ack-build';
 import type { AckCode } from '../../../../sync/hl7/ack-types';
-import type { OutboxEntry, OutboxOutcome, OutboxRepo, OutboxStats, RegistryMessage } from '../../../../electron/store/types';
+import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxRepo, OutboxStats, RegistryMessage } from '../../../../electron/store/types';
 import type { Timers } from '../../../../sync/engine/types';
 import type { ConnectionCheck, RegistryTransport, SubmitOptions, SubmitOutcome } from '../../../../sync/transport/types';
 
@@ -156,7 +156,8 @@ export class FakeOutbox implements OutboxRepo {
     return messages.map((m) => this.setMessage(m.seq, m.text));
   }
 
-  recordOutcomes(outcomes: readonly OutboxOutcome[]): void {
+  /** The fake knows no doses, so nothing is ever deleted and no outcome closes another entry. */
+  recordOutcomes(outcomes: readonly OutboxOutcome[]): OutboxClosure[] {
     for (const o of outcomes) this.find(o.seq);
     if (this.failNextRecords > 0) {
       this.failNextRecords -= 1;
@@ -169,6 +170,7 @@ export class FakeOutbox implements OutboxRepo {
       else if (o.kind === 'rejected') this.markRejected(o.seq, o.ack);
       else this.markRetry(o.seq, o.nextAttemptAt, o.error);
     }
+    return [];
   }
 
   private settle(seq: number, state: 'accepted' | 'warning' | 'rejected', ack: { code: string; text: string; messages: RegistryMessage[] }): void {
