@@ -273,6 +273,25 @@ describe('doses.edit and doses.remove', () => {
     expect(t.store.outbox.workQueue()).toEqual([]);
   });
 
+  it('editing a dose edited while its add was on the wire, after that add was rejected, sends one corrected add and supersedes the stale update', () => {
+    const { dose, outbox: add } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, 60_000);
+    const stale = t.store.doses.edit(dose.id, s.dose({ site: 'RD' }), 1, NURSE, TODAY).outbox;
+    expect(stale.action).toBe('U');
+    t.store.outbox.markRejected(add.seq, rejection);
+    // The update waits behind the rejection; the nurse fixes the dose from the work queue.
+    const fixed = t.store.doses.edit(dose.id, s.dose({ site: 'RD', administeredTime: '09:00' }), 2, NURSE, TODAY).outbox;
+    expect(fixed).toMatchObject({ action: 'A', state: 'pending' });
+    expect(t.store.outbox.get(add.seq)?.state).toBe('superseded');
+    expect(t.store.outbox.get(stale.seq)?.state).toBe('superseded');
+    // Exactly one message goes out: the corrected add, and nothing is left behind it.
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, 60_000).map((e) => [e.seq, e.action])).toEqual([[fixed.seq, 'A']]);
+    t.store.outbox.markAccepted(fixed.seq, { ...ack, warning: false });
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, 60_000)).toEqual([]);
+    expect(t.store.outbox.hasUnsent()).toBe(false);
+    expect(t.store.doses.get(dose.id, NURSE)?.reporting.state).toBe('accepted');
+  });
+
   it('requires a reason to delete', () => {
     const { dose } = t.store.doses.record(s.dose(), NURSE, TODAY);
     expect(() => t.store.doses.remove(dose.id, '  ', NURSE)).toThrow(DomainValidationError);

@@ -206,6 +206,13 @@ describe('sync engine against the registry simulator (loopback HTTP, SQLite on d
   // made while the add is on the wire.
   const rejectingSlowly = { now: () => new Date('2026-11-18T17:00:00Z'), faults: { latencyMs: 300 } };
   const onDay = (day: string) => ({ administeredOn: day, vis: [{ documentType: 'Influenza VIS', editionDate: '2023-08-06', presentedOn: day }] });
+  const editable = (id: string) => {
+    const dose = w.store.doses.get(id, NURSE);
+    if (!dose) throw new Error('dose missing');
+    const { reporting: _r, id: _id, recordedAt: _ra, recordedBy: _rb, updatedAt: _u, deletedAt: _d, version, ...fields } = dose;
+    void [_r, _id, _ra, _rb, _u, _d];
+    return { fields, version };
+  };
   const onTheWire = (id: string) => w.waitFor(() => w.store.outbox.stats().sending === 1 && w.sim.stats.requests === 1, `the add of ${id} to be on the wire`);
 
   it('a dose deleted while its add is on the wire, whose add the registry rejects: the story ends there, visibly, and nothing waits', async () => {
@@ -233,6 +240,32 @@ describe('sync engine against the registry simulator (loopback HTTP, SQLite on d
     expect(chart?.reporting).toMatchObject({ state: 'cancelled', messages: [expect.objectContaining({ severity: 'info', text: expect.stringMatching(/in the future.*nothing to delete/s) })] });
     const closed = w.events.filter((e) => e.type === 'closed');
     expect(closed.map((e) => (e as { seq: number }).seq).sort()).toEqual([1, del?.seq].sort());
+  });
+
+  it('a dose edited while its add is on the wire, rejected and then fixed: exactly one corrected add goes out, the stale update never does', async () => {
+    // Cranberry: an update of a dose the registry does not hold is rejected (as MIIS does).
+    w = await world({ patients: 1, sim: { ...rejectingSlowly, quirks: ['cranberry'] } });
+    const [id] = w.record(1, onDay('2026-11-20')) as [string];
+    const engine = w.engine();
+    engine.start();
+    await onTheWire(id);
+    const first = editable(id);
+    w.store.doses.edit(id, { ...first.fields, site: 'RD' }, first.version, NURSE, '2026-11-20');
+    await w.waitFor(() => w.store.outbox.stats().rejected === 1, 'the add to come back rejected');
+    // The nurse fixes the date from the work queue.
+    const second = editable(id);
+    w.store.doses.edit(id, { ...second.fields, ...onDay('2026-11-18') }, second.version, NURSE, '2026-11-20');
+    engine.kick('dose_recorded');
+    await w.settled(8_000);
+
+    const sent = w.sim.received().map((r) => (r.controlId ? w.store.outbox.byControlId(r.controlId)?.action : undefined));
+    expect(sent).toEqual(['A', 'A']);
+    expect(w.sim.stats).toMatchObject({ adds: 1, updates: 0, unknownKeys: 0, duplicates: 0 });
+    expect(w.sim.stats.acks).toMatchObject({ AA: 1, AE: 1 });
+    assertExactlyOnce(w, [id]);
+    expect(w.sim.accepted()[0]?.administeredAt).toMatch(/^20261118/);
+    expect(w.store.outbox.stats()).toMatchObject({ pending: 0, rejected: 0, accepted: 1 });
+    expect(w.store.doses.get(id, NURSE)?.reporting.state).toBe('accepted');
   });
 
   it('an update and a delete after an add reach the registry in order', async () => {
