@@ -110,6 +110,16 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
   const retry = db.prepare(
     "UPDATE outbox SET state = 'pending', next_attempt_at = @next, last_error = @error, updated_at = @at WHERE seq = @seq AND state = 'sending'",
   );
+  const release = db.prepare(
+    `UPDATE outbox SET state = 'pending', attempts = max(attempts - 1, 0), next_attempt_at = @next, last_error = coalesce(@reason, last_error), updated_at = @at
+     WHERE seq = @seq AND state = 'sending'`,
+  );
+  const makeDue = db.prepare("UPDATE outbox SET next_attempt_at = @now, updated_at = @at WHERE state = 'pending' AND next_attempt_at > @now");
+  // strftime keeps the stored shape (2026-11-25T15:00:00.000Z), so string order stays time order.
+  const rebase = db.prepare(
+    `UPDATE outbox SET next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', next_attempt_at, @shift)
+     WHERE state = 'pending' AND strftime('%Y-%m-%dT%H:%M:%fZ', next_attempt_at, @shift) IS NOT NULL`,
+  );
   const recover = db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = @at, updated_at = @at WHERE state = 'sending'");
   const close = db.prepare(
     `UPDATE outbox SET state = @state, updated_at = @at, completed_at = @at, last_error = @reason WHERE seq = @seq AND state IN ('pending','rejected')`,
@@ -216,6 +226,17 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     },
     markRetry(seq, nextAttemptAt, error) {
       recordAll([{ seq, kind: 'retry', nextAttemptAt, error }]);
+    },
+    release(seq, nextAttemptAt, reason) {
+      load(seq);
+      release.run({ seq, next: nextAttemptAt.toISOString(), reason: reason ?? null, at: nowIso(ctx) });
+    },
+    makeDue(now) {
+      return makeDue.run({ now: now.toISOString(), at: nowIso(ctx) }).changes;
+    },
+    rebaseDue(deltaMs) {
+      if (!Number.isFinite(deltaMs) || deltaMs === 0) return 0;
+      return rebase.run({ shift: `${(Math.trunc(deltaMs) / 1000).toFixed(3)} seconds` }).changes;
     },
     recordOutcomes(outcomes) {
       return outcomes.length > 0 ? recordAll(outcomes) : [];

@@ -223,6 +223,19 @@ export interface OutboxRepo {
   /** Transport failure: back to pending, later. */
   markRetry(seq: number, nextAttemptAt: Date, error: string): void;
   /**
+   * Claimed but never sent (reporting paused or stopped, or not its turn): back to pending at
+   * `nextAttemptAt`, with the claim's attempt undone. `reason`, when given, replaces the last error.
+   */
+  release(seq: number, nextAttemptAt: Date, reason?: string): void;
+  /** "Send now": every pending entry due after `now` becomes due at `now`. Returns how many moved. */
+  makeDue(now: Date): number;
+  /**
+   * The system clock was moved by `deltaMs` (negative: set back). Every pending due time moves by
+   * the same amount, so each entry keeps the wait it had instead of waiting as long as the clock
+   * moved. Returns how many moved.
+   */
+  rebaseDue(deltaMs: number): number;
+  /**
    * Several outcomes in one transaction (one durable commit), each with the same effect and
    * audit row as its single-entry method. All or nothing: on a throw none is recorded. Returns
    * the entries closed as a consequence (see `OutboxClosure`), in the same transaction.
