@@ -1,6 +1,10 @@
 import Database from 'better-sqlite3';
 import type { FaultKind } from '../../../sync/sim';
+import { canMountTmpfs, smallDisk, type SmallDisk } from './support/small-disk';
 import { NURSE, world, unsettled, type World } from './support/world';
+
+const mount = canMountTmpfs();
+if (!mount.ok) console.warn(`[engine sim] skipping the full-disk case: ${mount.reason}`);
 
 // The engine with real parts: a SQLite store on disk, the SOAP transport, the VXU builder, and
 // the registry simulator over loopback HTTP with its fault injection. Every test ends by checking
@@ -99,6 +103,52 @@ describe('sync engine against the registry simulator (loopback HTTP, SQLite on d
     engine.kick('settings_changed');
     await w.settled();
     assertExactlyOnce(w, ids);
+  });
+
+  it('a site problem (the endpoint answers UnsupportedOperationFault) pauses without failing a dose, is probed for, and reporting resumes on its own', async () => {
+    w = await world({ patients: 5 });
+    const ids = w.record(5);
+    w.sim.failNext(3, 'unsupportedOperationFault');
+    const engine = w.engine({ concurrency: 1 });
+    engine.start();
+    await w.waitFor(() => engine.status().state === 'needs_configuration', 'the pause');
+    expect(engine.status().configurationProblem?.code).toBe('unsupported_operation');
+    expect(w.store.outbox.stats().rejected).toBe(0);
+    // No kick, no settings change: the probes find the problem gone.
+    await w.settled(10_000);
+    expect(w.sim.stats.faults.unsupportedOperationFault).toBe(3);
+    expect(w.store.outbox.stats()).toMatchObject({ accepted: 5, rejected: 0 });
+    assertExactlyOnce(w, ids);
+    expect(w.events.filter((e) => e.type === 'paused')).toHaveLength(1);
+    expect(w.events).toContainEqual({ type: 'resumed', reason: 'probe' });
+  });
+
+  describe.skipIf(!mount.ok)('on a real small disk', () => {
+    let disk: SmallDisk | undefined;
+    afterEach(async () => {
+      await w?.close();
+      disk?.unmount();
+      disk = undefined;
+    });
+
+    it('a full disk stops reporting visibly (store_disk_full) and reporting resumes by itself once space is freed; every dose exactly once', async () => {
+      disk = smallDisk(3 * 1024 * 1024);
+      w = await world({ patients: 4, dir: disk.dir });
+      const ids = w.record(8);
+      disk.fill();
+      const engine = w.engine({ concurrency: 2 });
+      engine.start();
+      await w.waitFor(() => engine.status().state === 'store_error', 'reporting to stop on the full disk', 10_000);
+      expect(engine.status().storeProblem?.code).toBe('store_disk_full');
+      expect(engine.status().storeProblem?.message).toMatch(/disk is full/);
+      disk.free();
+      await w.settled(15_000);
+      await w.waitFor(() => engine.status().state === 'idle', 'reporting to be back to idle', 10_000);
+      expect(engine.status().storeProblem).toBeUndefined();
+      expect(w.store.outbox.stats()).toMatchObject({ accepted: 8, rejected: 0 });
+      assertExactlyOnce(w, ids);
+      assertSameBytesPerControlId(w);
+    });
   });
 
   it('a MessageTooLargeFault sends that one dose to the work queue and the rest go on', async () => {
