@@ -218,9 +218,14 @@ describe('sync engine against the registry simulator (loopback HTTP, SQLite on d
     const db = new Database(w.path);
     db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = '2000-01-01T00:00:00.000Z'").run();
     db.close();
+    const eventsBefore = w.events.length;
     engine.kick('manual');
     await w.settled(120_000);
-    expect(w.sim.stats.resends).toBe(1_200);
+    // Every dose resent once; on a loaded machine a send may time out and go once more, and
+    // each such extra resend shows as a logged retry (none is unexplained).
+    const retriedInStorm = w.events.slice(eventsBefore).filter((e) => e.type === 'retry').length;
+    expect(w.sim.stats.resends).toBeGreaterThanOrEqual(1_200);
+    expect(w.sim.stats.resends).toBeLessThanOrEqual(1_200 + retriedInStorm);
     assertExactlyOnce(w, ids);
     assertSameBytesPerControlId(w);
   });
