@@ -1,10 +1,15 @@
-import type { OutboxEntry, OutboxOutcome, OutboxStats } from '../electron/store/types';
+import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxStats } from '../electron/store/types';
 import type { RegistryTransport, SubmitOutcome } from './transport/types';
 import { AttemptWindow, DEFAULT_BACKOFF, probeDelayMs, retryDelayMs } from './engine/backoff';
+import { ClockWatch } from './engine/clock-watch';
 import { decide, type Decision } from './engine/outcome';
+import { probesWhilePaused } from './engine/pause';
 import { StatusFeed } from './engine/status-feed';
 import { createStoreMessageBuilder } from './engine/store-messages';
+import { storeProblem } from './engine/store-trouble';
+import { MAX_TIMER_MS, boundedTimers } from './engine/timing';
 import type {
+  BackoffSettings,
   Clock,
   KickReason,
   MessageBuilder,
@@ -28,10 +33,19 @@ import { Wakeup } from './engine/wakeup';
 // entry in `sending`, and it is resent with the same bytes (the registry dedupes on MSH-10).
 // Only a recorded ACK moves an entry to a final state; everything else puts it back to
 // `pending` with a later due time, so nothing ever leaves the queue without an answer.
+//
+// Every wait (backoff, Retry-After, outage and pause probes, store retries, the hourly budget)
+// runs on the monotonic clock and is capped; the wall clock is only for what is stored and
+// shown. Each pass of the loop runs inside one catch: whatever fails (a full disk under a
+// commit, an I/O error in a lookup, a bug) is shown as a status with a cause, and the loop
+// tries again on a backoff until it works, instead of dying behind an "online" status bar.
 
 export type * from './engine/types';
 
-const HOUR_MS = 60 * 60_000;
+/** A wall clock that moves further than this against monotonic time between two looks was set by someone. */
+const CLOCK_JUMP_TOLERANCE_MS = 2_000;
+/** Store trouble is local and cheap to look at again: never wait longer than this. */
+const STORE_RETRY_CAP_MS = 60_000;
 
 const realTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -45,7 +59,24 @@ interface InFlight {
 }
 
 /** An answer waiting for its commit: a decision, or "stop() interrupted the send". */
-type Answer = { entry: OutboxEntry; decision: Decision } | { entry: OutboxEntry; aborted: true };
+type Answer = { entry: OutboxEntry; decision: Decision; probe: boolean } | { entry: OutboxEntry; aborted: true };
+
+interface Paused {
+  problem: SyncProblem;
+  /** Probes answered with the same problem so far. */
+  probes: number;
+  /** Monotonic time of the next probe; Infinity when the pause waits for a person. */
+  probeAt: number;
+}
+
+interface StoreTrouble {
+  problem: SyncProblem;
+  /** `status`: only a status read failed; the loop itself is not held. */
+  source: 'loop' | 'status';
+  retries: number;
+  /** Monotonic time the loop looks at the store again. */
+  retryAt: number;
+}
 
 function defaultBuilder(options: SyncEngineOptions, clock: Clock): MessageBuilder {
   const { patients, doses, clinicians } = options.store;
@@ -53,6 +84,13 @@ function defaultBuilder(options: SyncEngineOptions, clock: Clock): MessageBuilde
     throw new TypeError('createSyncEngine needs either buildMessage, or hl7Config and a store with patients, doses and clinicians.');
   }
   return createStoreMessageBuilder({ patients, doses, clinicians }, options.hl7Config, clock);
+}
+
+function checkedBackoff(b: BackoffSettings): BackoffSettings {
+  if (!(Number.isFinite(b.baseMs) && b.baseMs >= 1 && Number.isFinite(b.capMs) && b.capMs >= b.baseMs && b.capMs <= MAX_TIMER_MS)) {
+    throw new RangeError(`Backoff needs 1 ≤ baseMs ≤ capMs ≤ ${MAX_TIMER_MS} ms, got baseMs ${b.baseMs} and capMs ${b.capMs}.`);
+  }
+  return b;
 }
 
 function errorText(err: unknown): string {
@@ -63,27 +101,43 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { store } = options;
   const outbox = store.outbox;
   const clock = options.clock ?? { now: () => new Date() };
+  if (options.timers && !options.monotonic) {
+    throw new TypeError('createSyncEngine: pass `monotonic` together with `timers` (the clock those timers run on): every wait is measured on it.');
+  }
+  const mono = options.monotonic ?? performance;
+  const timers = boundedTimers(options.timers ?? realTimers);
   const buildMessage = options.buildMessage ?? defaultBuilder(options, clock);
   const random = options.random ?? Math.random;
-  const timers = options.timers ?? realTimers;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
-  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const backoff = checkedBackoff(options.backoff ?? DEFAULT_BACKOFF);
+  const capMs = backoff.capMs;
   const stuckAfter = options.stuckAfterAttempts ?? 10;
-  const idleMaxSleepMs = options.idleMaxSleepMs ?? 60_000;
+  const maxAttemptsPerHour = options.maxAttemptsPerHour ?? 20;
+  const idleMaxSleepMs = Math.min(options.idleMaxSleepMs ?? 60_000, MAX_TIMER_MS);
   const stopGraceMs = options.stopGraceMs ?? 5_000;
-  // A due time further ahead than this is a clock set back and counts as due (B.5 #19). It must
-  // cover both the backoff cap and the hourly attempt budget, or the budget would be undone.
-  const claimHorizonMs = Math.max(backoff.capMs, HOUR_MS) + 60_000;
+  // No stored due time is ever further ahead than the cap (longer waits, such as the hourly
+  // budget, are kept in memory and checked at claim time), so one further ahead than this was
+  // written before the clock was set back and counts as due (B.5 #19).
+  const claimHorizonMs = capMs + 60_000;
   // Failed attempts in a row (across entries, no answer recorded in between) before the whole
   // queue backs off and probes with one message at a time: half the slots failing in a row is
   // an outage (or a registry answering garbage), not bad luck.
   const outageThreshold = Math.max(3, Math.ceil(concurrency / 2));
-  const attempts = new AttemptWindow(options.maxAttemptsPerHour ?? 20);
+  const attempts = new AttemptWindow(maxAttemptsPerHour);
   const outcomeWindowMs = Math.max(0, options.outcomeWindowMs ?? 50);
   // Enough answers to be worth a commit of their own before the next claim comes round.
   const outcomeBatch = Math.max(1, concurrency);
 
+  const monoNow = (): number => mono.now();
+  const wallNow = (): number => clock.now().getTime();
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  /** The wall-clock time a monotonic instant corresponds to, for what is shown. */
+  const shownAt = (monoAt: number): string => iso(wallNow() + (monoAt - monoNow()));
+  /** A registry-supplied wait, made safe: never negative, never beyond the cap. */
+  const cappedWait = (ms: number): number => (Number.isNaN(ms) ? capMs : Math.min(Math.max(0, ms), capMs));
+
   const wakeup = new Wakeup(timers);
+  const clockWatch = new ClockWatch(wallNow, monoNow, CLOCK_JUMP_TOLERANCE_MS);
   const inFlight = new Map<number, InFlight>();
   /** Claimed (state `sending`) and waiting for a free slot. */
   const ready: OutboxEntry[] = [];
@@ -96,20 +150,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let loopDone: Promise<void> = Promise.resolve();
   let idle = false;
   let idleWaiters: (() => void)[] = [];
-  let paused: SyncProblem | undefined;
+  let paused: Paused | undefined;
   let failuresInARow = 0;
   let lastFailureWasLink = false;
+  // Monotonic instants.
   let holdUntil = 0;
   let retryAfterUntil = 0;
   let nextWakeAt: number | undefined;
   let needsRecovery = false;
+  let dueNowRequested = false;
+  let trouble: StoreTrouble | undefined;
+  /** Counts the loop's store failures, so a pass can tell whether it ran clean. */
+  let troubleCount = 0;
   let lastSuccessAt: string | undefined;
   let lastAttemptAt: string | undefined;
   let lastError: SyncProblem | undefined;
   let stats: OutboxStats | undefined;
-
-  const nowMs = (): number => clock.now().getTime();
-  const iso = (ms: number): string => new Date(ms).toISOString();
 
   function emit(event: SyncEvent): void {
     if (!options.onEvent) return;
@@ -120,17 +176,41 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
+  /** Records a failure of the store (or of the loop itself). Never throws, never publishes. */
+  function noteTrouble(err: unknown, source: 'loop' | 'status' = 'loop'): void {
+    // Only the loop's own failures count against a pass: a status read (from a timer, from the
+    // UI) failing mid-pass must not make the pass give up without sleeping.
+    if (source === 'loop') troubleCount += 1;
+    else if (trouble?.source === 'loop') return;
+    const problem = storeProblem(err, iso(wallNow()));
+    const retries = source === 'loop' ? (trouble?.source === 'loop' ? trouble.retries : 0) + 1 : 0;
+    const retryAt = source === 'loop' ? monoNow() + Math.min(STORE_RETRY_CAP_MS, probeDelayMs(backoff, retries, random)) : 0;
+    const fresh = trouble?.problem.code !== problem.code;
+    trouble = { problem, source, retries, retryAt };
+    if (fresh) emit({ type: 'store_error', code: problem.code, reason: problem.message });
+  }
+
+  function troubleCleared(source: 'loop' | 'status'): void {
+    if (!trouble || (source === 'status' && trouble.source === 'loop')) return;
+    const code = trouble.problem.code;
+    trouble = undefined;
+    emit({ type: 'store_recovered', code });
+    feed.soon();
+  }
+
   function readStats(): OutboxStats | undefined {
     try {
       stats = outbox.stats();
+      troubleCleared('status');
     } catch (err) {
-      emit({ type: 'store_error', reason: errorText(err) });
+      noteTrouble(err, 'status');
     }
     return stats;
   }
 
   function state(now: number): SyncState {
     if (!running) return 'stopped';
+    if (trouble) return 'store_error';
     if (paused) return 'needs_configuration';
     if (failuresInARow >= outageThreshold) return lastFailureWasLink ? 'offline' : 'waiting';
     if (retryAfterUntil > now || holdUntil > now) return 'waiting';
@@ -138,9 +218,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return 'idle';
   }
 
+  /** When the loop will next try, on the monotonic clock (0: nothing holds it). */
+  function holdFor(): number {
+    return Math.max(holdUntil, retryAfterUntil, paused ? paused.probeAt : 0);
+  }
+
   function snapshot(): SyncStatus {
-    const now = nowMs();
     const s = readStats();
+    const now = monoNow();
     const status: SyncStatus = {
       state: state(now),
       pending: s ? s.pending + Math.max(0, s.sending - inFlight.size - answers.length) : 0,
@@ -153,11 +238,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const last = lastSuccessAt ?? s?.lastAcceptedAt;
     if (last) status.lastSuccessAt = last;
     if (lastAttemptAt) status.lastAttemptAt = lastAttemptAt;
-    const hold = Math.max(holdUntil, retryAfterUntil);
-    if (hold > now) status.nextAttemptAt = iso(hold);
-    else if (idle && nextWakeAt !== undefined && status.pending > 0) status.nextAttemptAt = iso(nextWakeAt);
+    const hold = Math.max(holdFor(), trouble?.source === 'loop' ? trouble.retryAt : 0);
+    if (hold > now && Number.isFinite(hold)) status.nextAttemptAt = shownAt(hold);
+    else if (idle && nextWakeAt !== undefined && status.pending > 0) status.nextAttemptAt = shownAt(nextWakeAt);
     if (lastError) status.lastError = lastError;
-    if (paused) status.configurationProblem = paused;
+    if (paused) status.configurationProblem = paused.problem;
+    if (trouble) status.storeProblem = trouble.problem;
     if (s?.nextDeadlineAt) status.nextDeadlineAt = s.nextDeadlineAt;
     return status;
   }
@@ -176,9 +262,33 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return t;
   }
 
-  function pause(code: string, reason: string): void {
-    if (!paused) emit({ type: 'paused', code, reason });
-    paused = { code, message: reason, at: iso(nowMs()) };
+  /** A site problem: every dose waits; probed for on a capped backoff unless it waits for a person. */
+  function pauseFor(code: string, reason: string, probe: boolean, monoAt: number): void {
+    const problem: SyncProblem = { code, message: reason, at: iso(wallNow()) };
+    const probeAt = (probes: number): number => (probesWhilePaused(code) ? monoAt + probeDelayMs(backoff, probes + 1, random) : Number.POSITIVE_INFINITY);
+    if (!paused) {
+      paused = { problem, probes: 0, probeAt: probeAt(0) };
+      emit({ type: 'paused', code, reason });
+    } else {
+      if (paused.problem.code !== code) {
+        paused.problem = problem;
+        emit({ type: 'paused', code, reason });
+      }
+      // Answers to sends that went out before the pause say nothing new about the schedule.
+      if (probe) {
+        paused.probes += 1;
+        paused.probeAt = probeAt(paused.probes);
+      } else if (!probesWhilePaused(code)) {
+        paused.probeAt = Number.POSITIVE_INFINITY;
+      }
+    }
+    feed.now();
+  }
+
+  function resume(reason: KickReason | 'probe'): void {
+    if (!paused) return;
+    paused = undefined;
+    emit({ type: 'resumed', reason });
     feed.now();
   }
 
@@ -197,7 +307,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /** What the store must record for a decision (no engine state changes here). */
-  function plan(entry: OutboxEntry, decision: Decision, now: number): OutboxOutcome {
+  function plan(entry: OutboxEntry, decision: Decision, wall: number, monoAt: number): OutboxOutcome {
     const seq = entry.seq;
     switch (decision.kind) {
       case 'accepted':
@@ -206,27 +316,32 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return { seq, kind: 'rejected', ack: { code: decision.code, text: decision.text, messages: decision.messages } };
       case 'pause':
         // Not this message's fault: it stays pending, due as soon as the queue resumes.
-        return { seq, kind: 'retry', nextAttemptAt: new Date(now), error: `${decision.code}: ${decision.reason}` };
+        return { seq, kind: 'retry', nextAttemptAt: new Date(wall), error: `${decision.code}: ${decision.reason}` };
       case 'retry': {
         const failures = Math.max(1, entry.attempts);
         // A link failure says nothing about this message: it stays due, and the queue-wide
         // hold paces the attempts. Anything else backs this entry off on its own.
-        let due = decision.linkFailure ? now : now + retryDelayMs(backoff, failures, random);
-        if (decision.retryAfterMs !== undefined) due = Math.max(due, now + Math.min(Math.max(0, decision.retryAfterMs), backoff.capMs));
+        let delay = decision.linkFailure ? 0 : retryDelayMs(backoff, failures, random);
+        if (decision.retryAfterMs !== undefined) delay = Math.max(delay, cappedWait(decision.retryAfterMs));
         // The hourly budget is per message; link failures are paced queue-wide by the probe hold.
-        if (!decision.linkFailure) due = Math.max(due, attempts.earliestNextMs(seq, now));
-        due = Math.min(due, now + claimHorizonMs - 60_000);
-        return { seq, kind: 'retry', nextAttemptAt: new Date(due), error: `${decision.code}: ${decision.reason}` };
+        if (!decision.linkFailure) delay = Math.max(delay, attempts.earliestNextMs(seq, monoAt) - monoAt);
+        return { seq, kind: 'retry', nextAttemptAt: new Date(wall + Math.min(delay, capMs)), error: `${decision.code}: ${decision.reason}` };
       }
+      default:
+        // A decision this engine does not know yet: nothing leaves the queue without an answer.
+        return { seq, kind: 'retry', nextAttemptAt: new Date(wall + backoff.baseMs), error: 'The outcome of this attempt was not understood; the message will be sent again.' };
     }
   }
 
   /** Acts on an outcome the store has committed: counters, holds, events. */
-  function afterCommit(entry: OutboxEntry, decision: Decision, written: OutboxOutcome, now: number): void {
+  function afterCommit(entry: OutboxEntry, decision: Decision, written: OutboxOutcome, probe: boolean, monoAt: number): void {
     const seq = entry.seq;
+    const wall = wallNow();
+    // A probe that gets any answer other than a site problem ends the pause.
+    if (probe && paused && decision.kind !== 'pause') resume('probe');
     switch (decision.kind) {
       case 'accepted':
-        lastSuccessAt = iso(now);
+        lastSuccessAt = iso(wall);
         failuresInARow = 0;
         holdUntil = 0;
         attempts.forget(seq);
@@ -241,24 +356,26 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         emit({ type: 'rejected', seq, doseId: entry.doseId, patientId: entry.patientId, controlId: entry.messageControlId, reason: decision.messages[0]?.text ?? decision.code });
         return;
       case 'pause':
-        pause(decision.code, decision.reason);
+        pauseFor(decision.code, decision.reason, probe, monoAt);
         return;
       case 'retry': {
         const failures = Math.max(1, entry.attempts);
-        const due = written.kind === 'retry' ? written.nextAttemptAt.getTime() : now;
-        if (decision.retryAfterMs !== undefined) {
-          retryAfterUntil = Math.max(retryAfterUntil, now + Math.min(Math.max(0, decision.retryAfterMs), backoff.capMs));
-        }
+        const due = written.kind === 'retry' ? written.nextAttemptAt.getTime() : wall;
+        if (decision.retryAfterMs !== undefined) retryAfterUntil = Math.max(retryAfterUntil, monoAt + cappedWait(decision.retryAfterMs));
         failuresInARow += 1;
         lastFailureWasLink = decision.linkFailure;
         if (failuresInARow >= outageThreshold) {
-          holdUntil = Math.max(holdUntil, now + probeDelayMs(backoff, failuresInARow - outageThreshold + 1, random));
+          holdUntil = Math.max(holdUntil, monoAt + probeDelayMs(backoff, failuresInARow - outageThreshold + 1, random));
         }
-        lastError = { code: decision.code, message: decision.reason, at: iso(now), seq };
+        lastError = { code: decision.code, message: decision.reason, at: iso(wall), seq };
         if (decision.ackProblem?.kind === 'mismatch') {
-          const other = outbox.byControlId(decision.ackProblem.received);
           const ev: SyncEvent = { type: 'ack_mismatch', seq, expected: entry.messageControlId, received: decision.ackProblem.received };
-          if (other) ev.knownEntrySeq = other.seq;
+          try {
+            const other = outbox.byControlId(decision.ackProblem.received);
+            if (other) ev.knownEntrySeq = other.seq;
+          } catch (err) {
+            noteTrouble(err);
+          }
           emit(ev);
         } else if (decision.ackProblem?.kind === 'unreadable') {
           emit({ type: 'ack_unreadable', seq, reason: decision.reason });
@@ -272,19 +389,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
         return;
       }
+      default:
+        return;
     }
   }
 
-  function storeFailed(entry: OutboxEntry, err: unknown, now: number): void {
+  function storeFailed(entry: OutboxEntry, err: unknown): void {
     needsRecovery = true;
-    lastError = { code: 'store_error', message: `The outcome for message ${entry.messageControlId} could not be saved: ${errorText(err)}`, at: iso(now), seq: entry.seq };
-    emit({ type: 'store_error', reason: lastError.message });
+    lastError = { code: 'store_error', message: `The outcome for message ${entry.messageControlId} could not be saved: ${errorText(err)}`, at: iso(wallNow()), seq: entry.seq };
+    noteTrouble(err);
   }
 
   /**
    * Records every waiting answer in one transaction, then acts on them in arrival order. If the
    * batch cannot be written, each answer is tried on its own so one bad entry holds no other;
-   * one that still fails stays in `sending` for recovery.
+   * one that still fails stays in `sending` for recovery. Never throws: it runs from timers and
+   * from finished sends as well as from the loop.
    */
   function flushAnswers(): void {
     if (flushTimer !== undefined) {
@@ -294,31 +414,39 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (answers.length === 0) return;
     const batch = answers;
     answers = [];
-    const now = nowMs();
+    const wall = wallNow();
+    const monoAt = monoNow();
     const writes = batch.map((a) =>
       'aborted' in a
-        ? ({ seq: a.entry.seq, kind: 'retry', nextAttemptAt: new Date(now), error: 'aborted: sending was interrupted because reporting stopped.' } as const)
-        : plan(a.entry, a.decision, now),
+        ? ({ seq: a.entry.seq, kind: 'retry', nextAttemptAt: new Date(wall), error: 'aborted: sending was interrupted because reporting stopped.' } as const)
+        : plan(a.entry, a.decision, wall, monoAt),
     );
     let committed: boolean[];
+    const closures: OutboxClosure[] = [];
     try {
-      outbox.recordOutcomes(writes);
+      closures.push(...outbox.recordOutcomes(writes));
       committed = writes.map(() => true);
     } catch {
       committed = writes.map((w, i) => {
         try {
-          outbox.recordOutcomes([w]);
+          closures.push(...outbox.recordOutcomes([w]));
           return true;
         } catch (err) {
-          storeFailed((batch[i] as Answer).entry, err, now);
+          storeFailed((batch[i] as Answer).entry, err);
           return false;
         }
       });
     }
     batch.forEach((a, i) => {
       // Cancelled by stop(): nothing was learned, so nothing else advances (B.5 #12).
-      if (committed[i] && !('aborted' in a)) afterCommit(a.entry, a.decision, writes[i] as OutboxOutcome, now);
+      if (!committed[i] || 'aborted' in a) return;
+      try {
+        afterCommit(a.entry, a.decision, writes[i] as OutboxOutcome, a.probe, monoAt);
+      } catch (err) {
+        noteTrouble(err);
+      }
     });
+    for (const c of closures) emit({ type: 'closed', seq: c.seq, doseId: c.doseId, patientId: c.patientId, state: c.state, reason: c.reason });
     feed.soon();
   }
 
@@ -328,7 +456,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    */
   function answer(a: Answer): void {
     answers.push(a);
-    const urgent = 'aborted' in a || (a.decision.kind !== 'accepted' && a.decision.kind !== 'rejected');
+    const urgent = 'aborted' in a || a.probe || (a.decision.kind !== 'accepted' && a.decision.kind !== 'rejected');
     if (urgent || answers.length >= outcomeBatch || outcomeWindowMs === 0) {
       flushAnswers();
     } else if (flushTimer === undefined) {
@@ -341,15 +469,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
-  /** Records one decision at once (a claim that cannot go out). */
-  function record(entry: OutboxEntry, decision: Decision): void {
-    answers.push({ entry, decision });
-    flushAnswers();
-  }
-
   /**
    * Builds the messages a claimed batch still lacks and stores them in one transaction. Returns
    * the entries ready to send; one whose message cannot be built is rejected with the reason.
+   * A store failure is thrown: the claimed entries stay in `sending` until recovery.
    */
   function prepare(claimed: OutboxEntry[]): OutboxEntry[] {
     const out: OutboxEntry[] = [];
@@ -366,7 +489,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       } catch (err) {
         const reason = `The message for this dose could not be built: ${errorText(err)} Correct the record and save it again.`;
         emit({ type: 'build_failed', seq: entry.seq, reason });
-        answers.push({ entry, decision: { kind: 'rejected', code: 'build_failed', text: reason, messages: [{ severity: 'error', text: reason, code: 'build_failed' }] } });
+        answers.push({ entry, probe: false, decision: { kind: 'rejected', code: 'build_failed', text: reason, messages: [{ severity: 'error', text: reason, code: 'build_failed' }] } });
         continue;
       }
       toStore.push({ seq: entry.seq, text });
@@ -374,35 +497,31 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       out.push(entry);
     }
     if (toStore.length > 0) {
-      try {
-        // First text wins: after a crash between build and send, the stored bytes are what we resend.
-        const stored = new Map(outbox.setMessages(toStore).map((e) => [e.seq, e.messageText]));
-        for (let i = 0; i < out.length; i++) {
-          const e = out[i] as OutboxEntry;
-          if (!e.messageText) out[i] = { ...e, messageText: stored.get(e.seq) ?? (built.get(e.seq) as string) };
-        }
-      } catch (err) {
-        const reason = `The message could not be stored: ${errorText(err)}`;
-        for (const e of out.filter((x) => !x.messageText)) answers.push({ entry: e, decision: { kind: 'retry', code: 'store_error', reason, linkFailure: false } });
-        flushAnswers();
-        return out.filter((x) => x.messageText);
+      // First text wins: after a crash between build and send, the stored bytes are what we resend.
+      const stored = new Map(outbox.setMessages(toStore).map((e) => [e.seq, e.messageText]));
+      for (let i = 0; i < out.length; i++) {
+        const e = out[i] as OutboxEntry;
+        if (!e.messageText) out[i] = { ...e, messageText: stored.get(e.seq) ?? (built.get(e.seq) as string) };
       }
     }
     flushAnswers();
     return out;
   }
 
-  async function sendOne(entry: OutboxEntry, signal: AbortSignal): Promise<void> {
-    const now = nowMs();
-    attempts.record(entry.seq, now);
-    lastAttemptAt = iso(now);
+  async function sendOne(entry: OutboxEntry, signal: AbortSignal, probe: boolean): Promise<void> {
+    const sentAt = monoNow();
+    lastAttemptAt = iso(wallNow());
     emit({ type: 'claimed', seq: entry.seq, attempt: entry.attempts });
     const transport = resolveTransport();
     if (!transport) {
-      record(entry, {
-        kind: 'pause',
-        code: 'not_configured',
-        reason: 'No registry connection is configured. Enter the MIIS endpoint and credentials in the registry connection settings.',
+      answer({
+        entry,
+        probe,
+        decision: {
+          kind: 'pause',
+          code: 'not_configured',
+          reason: 'No registry connection is configured. Enter the MIIS endpoint and credentials in the registry connection settings.',
+        },
       });
       return;
     }
@@ -418,15 +537,24 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       answer({ entry, aborted: true });
       return;
     }
-    answer({ entry, decision: decide(entry, outcome) });
+    let decision: Decision;
+    try {
+      decision = decide(entry, outcome);
+    } catch (err) {
+      decision = { kind: 'retry', code: 'ack_unreadable', reason: `The registry's answer could not be read (${errorText(err)}); the same message will be sent again.`, linkFailure: false, ackProblem: { kind: 'unreadable' } };
+    }
+    // The hourly budget is for a registry that keeps answering this message with something
+    // unusable; an outage is paced queue-wide by the probe hold instead.
+    if (decision.kind === 'retry' && !decision.linkFailure) attempts.record(entry.seq, sentAt);
+    answer({ entry, decision, probe });
   }
 
-  function launch(entry: OutboxEntry): void {
+  function launch(entry: OutboxEntry, probe: boolean): void {
     const controller = new AbortController();
-    const done = sendOne(entry, controller.signal)
+    const done = sendOne(entry, controller.signal, probe)
       .catch((err: unknown) => {
         needsRecovery = true;
-        emit({ type: 'store_error', reason: errorText(err) });
+        noteTrouble(err);
       })
       .finally(() => {
         inFlight.delete(entry.seq);
@@ -442,14 +570,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return ready.some((r) => r.patientId === entry.patientId) || answers.some((a) => a.entry.patientId === entry.patientId);
   }
 
-  /** Claimed but not yet sent: back to pending, due now (pause, stop). */
+  /** Claimed but not yet sent: back to pending, due now (pause, stop, store trouble). Never throws. */
   function releaseReady(): void {
-    const now = new Date(nowMs());
+    const now = new Date(wallNow());
     for (const entry of ready.splice(0)) {
       try {
-        outbox.markRetry(entry.seq, now, 'Not sent: reporting paused or stopped before this message went out.');
-      } catch {
+        outbox.release(entry.seq, now);
+      } catch (err) {
         needsRecovery = true;
+        noteTrouble(err);
       }
     }
   }
@@ -457,90 +586,137 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   /**
    * Claims more due entries when the local queue runs low. Claiming ahead (up to three times
    * the concurrency) keeps every slot busy while costing one claim and one message commit per
-   * batch, not per message; the answers gathered so far are committed just before.
+   * batch, not per message; the answers gathered so far are committed just before. An entry
+   * that may not go yet (its patient is busy, or it used its hourly budget: a clock set forward
+   * makes stored due times pass early) is released with its wait, and the claim looks further.
    */
-  function refill(now: number, probing: boolean): boolean {
+  function refill(probing: boolean): void {
     const lowWater = probing ? 1 : Math.ceil(concurrency / 2);
-    if (ready.length >= lowWater) return true;
-    const want = (probing ? 1 : 3 * concurrency) - inFlight.size - ready.length;
-    if (want <= 0) return true;
+    if (ready.length >= lowWater) return;
+    const target = probing ? 1 : 3 * concurrency;
     // Answers first: a claim must see them (a patient's next entry, a retry's new due time).
     flushAnswers();
-    let claimed: OutboxEntry[];
-    try {
-      claimed = outbox.claimDue(new Date(now), want, claimHorizonMs);
-    } catch (err) {
-      lastError = { code: 'store_error', message: `The outbox could not be read: ${errorText(err)}`, at: iso(now) };
-      emit({ type: 'store_error', reason: lastError.message });
-      feed.soon();
-      return false;
-    }
     const fresh: OutboxEntry[] = [];
-    for (const entry of claimed) {
-      if (patientBusy(entry)) {
-        outbox.markRetry(entry.seq, new Date(now + backoff.baseMs), 'Waiting for an earlier message for the same patient.');
-        continue;
+    for (let round = 0; round < 3; round++) {
+      const want = target - inFlight.size - ready.length - fresh.length;
+      if (want <= 0) break;
+      const claimed = outbox.claimDue(new Date(wallNow()), want, claimHorizonMs);
+      const now = monoNow();
+      let heldBack = 0;
+      for (const entry of claimed) {
+        const budgetWait = attempts.earliestNextMs(entry.seq, now) - now;
+        if (patientBusy(entry) || fresh.some((f) => f.patientId === entry.patientId)) {
+          outbox.release(entry.seq, new Date(wallNow() + backoff.baseMs), 'Waiting for an earlier message for the same patient.');
+          heldBack += 1;
+        } else if (budgetWait > 0) {
+          outbox.release(
+            entry.seq,
+            new Date(wallNow() + Math.min(budgetWait, capMs)),
+            `Waiting: this message was already tried ${maxAttemptsPerHour} times in the last hour, the most it is tried in an hour.`,
+          );
+          heldBack += 1;
+        } else {
+          fresh.push(entry);
+        }
       }
-      fresh.push(entry);
+      if (heldBack === 0) break;
     }
     ready.push(...prepare(fresh));
-    if (claimed.length > 0) feed.soon();
-    return true;
+    if (fresh.length > 0) feed.soon();
+  }
+
+  /** The system clock was moved: say so, and keep each stored wait as it was when set back. */
+  function watchClock(): void {
+    const jump = clockWatch.drift();
+    if (jump === 0) return;
+    // Set forward, stored due times pass early; the monotonic holds and the hourly budget keep
+    // the pace, and moving them forward would delay doses recorded since on the new clock.
+    if (jump < 0) outbox.rebaseDue(jump);
+    clockWatch.accept();
+    emit({ type: 'clock_jump', deltaMs: jump, at: iso(wallNow()) });
+  }
+
+  /** Sleeps until a monotonic instant (never beyond the cap, so the loop always looks again), or a wake-up. */
+  function sleepUntil(monoAt: number): Promise<void> {
+    nextWakeAt = Number.isFinite(monoAt) ? monoAt : undefined;
+    feed.soon();
+    return wakeup.sleep(Number.isFinite(monoAt) ? Math.min(monoAt - monoNow(), capMs) : undefined);
+  }
+
+  /** The store did what this pass asked of it: a problem it had is over. */
+  function passedClean(troubleAtStart: number): void {
+    if (troubleCount === troubleAtStart && !needsRecovery) troubleCleared('loop');
+  }
+
+  /** One pass of the sender loop. Anything it throws is caught by `loop()`. */
+  async function step(): Promise<void> {
+    let now = monoNow();
+    if (trouble?.source === 'loop' && trouble.retryAt > now) {
+      releaseReady();
+      await sleepUntil(trouble.retryAt);
+      return;
+    }
+    const troubleAtStart = troubleCount;
+    watchClock();
+    if (dueNowRequested) {
+      outbox.makeDue(new Date(wallNow()));
+      dueNowRequested = false;
+    }
+    if (needsRecovery && inFlight.size === 0 && ready.length === 0 && answers.length === 0) {
+      outbox.recoverInFlight(new Date(wallNow()));
+      needsRecovery = false;
+    }
+    now = monoNow();
+    const hold = holdFor();
+    if (hold > now) {
+      releaseReady();
+      await sleepUntil(hold);
+      return;
+    }
+    const probing = paused !== undefined || failuresInARow >= outageThreshold;
+    refill(probing);
+    // An answer could not be committed on the way: wait for the store before sending more.
+    if (troubleCount !== troubleAtStart) return;
+    const slots = probing ? 1 : concurrency;
+    while (inFlight.size < slots && ready.length > 0) launch(ready.shift() as OutboxEntry, paused !== undefined);
+    if (inFlight.size > 0) {
+      passedClean(troubleAtStart);
+      // A finished send frees a slot (and maybe a patient's next entry).
+      await wakeup.sleep();
+      return;
+    }
+    // Nothing in flight and nothing due: sleep until the next due entry, a kick, or the bound.
+    flushAnswers();
+    if (ready.length > 0) return;
+    const next = outbox.nextDueAt();
+    const dueIn = next === undefined ? idleMaxSleepMs : Date.parse(next) - wallNow();
+    // Something due that claimDue will not give us (an update waiting for its rejected add, a
+    // patient's later entry behind an earlier one in backoff): do not spin, look again soon.
+    const sleepMs = Math.min(idleMaxSleepMs, Number.isFinite(dueIn) && dueIn > 0 ? dueIn : Math.max(backoff.baseMs, 1_000));
+    passedClean(troubleAtStart);
+    nextWakeAt = monoNow() + sleepMs;
+    setIdle(true);
+    feed.now();
+    await wakeup.sleep(sleepMs);
+    setIdle(false);
+  }
+
+  /** A pass failed: show why and let go of what was claimed; the next pass waits out the store's backoff. */
+  function stalled(err: unknown): void {
+    noteTrouble(err);
+    // Entries claimed in the failed pass may be in `sending` without being tracked here.
+    needsRecovery = true;
+    releaseReady();
+    feed.now();
   }
 
   async function loop(): Promise<void> {
     while (!stopping) {
-      if (paused) {
-        releaseReady();
-        await wakeup.sleep();
-        continue;
-      }
-      const now = nowMs();
-      if (needsRecovery && inFlight.size === 0 && ready.length === 0 && answers.length === 0) {
-        try {
-          outbox.recoverInFlight(new Date(now));
-          needsRecovery = false;
-        } catch (err) {
-          emit({ type: 'store_error', reason: errorText(err) });
-        }
-      }
-      const hold = Math.max(holdUntil, retryAfterUntil);
-      if (hold > now) {
-        nextWakeAt = hold;
-        feed.soon();
-        await wakeup.sleep(hold - now);
-        continue;
-      }
-      const probing = failuresInARow >= outageThreshold;
-      if (!refill(now, probing)) {
-        await wakeup.sleep(backoff.baseMs);
-        continue;
-      }
-      const slots = probing ? 1 : concurrency;
-      while (inFlight.size < slots && ready.length > 0) launch(ready.shift() as OutboxEntry);
-      if (inFlight.size > 0) {
-        // A finished send frees a slot (and maybe a patient's next entry).
-        await wakeup.sleep();
-        continue;
-      }
-      // Nothing in flight and nothing due: sleep until the next due entry, a kick, or the bound.
-      flushAnswers();
-      if (ready.length > 0) continue;
-      let next: string | undefined;
       try {
-        next = outbox.nextDueAt();
+        await step();
       } catch (err) {
-        emit({ type: 'store_error', reason: errorText(err) });
+        stalled(err);
       }
-      const dueIn = next === undefined ? idleMaxSleepMs : Date.parse(next) - now;
-      // Something due that claimDue will not give us (an update waiting for its rejected add, a
-      // patient's later entry behind an earlier one in backoff): do not spin, look again soon.
-      const sleepMs = Math.min(idleMaxSleepMs, Number.isFinite(dueIn) && dueIn > 0 ? dueIn : Math.max(backoff.baseMs, 1_000));
-      nextWakeAt = now + sleepMs;
-      setIdle(true);
-      feed.now();
-      await wakeup.sleep(sleepMs);
-      setIdle(false);
     }
     releaseReady();
     flushAnswers();
@@ -555,13 +731,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       outbox.recoverInFlight(clock.now());
     } catch (err) {
       needsRecovery = true;
-      emit({ type: 'store_error', reason: errorText(err) });
+      noteTrouble(err);
     }
+    clockWatch.accept();
     emit({ type: 'kick', reason: 'startup' });
-    loopDone = loop().catch((err: unknown) => {
-      lastError = { code: 'engine_error', message: `Reporting stopped unexpectedly: ${errorText(err)}`, at: iso(nowMs()) };
-      emit({ type: 'store_error', reason: lastError.message });
-    });
+    loopDone = loop();
     feed.soon();
   }
 
@@ -591,14 +765,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   function kick(reason: KickReason): void {
     emit({ type: 'kick', reason });
-    if (paused && (reason === 'manual' || reason === 'settings_changed')) {
-      paused = undefined;
-      emit({ type: 'resumed', reason });
-    }
-    if (reason === 'network_up' || reason === 'manual' || reason === 'settings_changed') {
-      // The OS says the network is back, or a person asked: try now, one probe first. The send
-      // attempt, not the OS flag, decides whether we are online (B.5 #10).
+    if (reason === 'manual' || reason === 'settings_changed') {
+      // A person asked ("Send now") or the connection changed: every hold ends, whatever it
+      // was (a pause, an outage's probe schedule, the registry's Retry-After, a store retry,
+      // an entry's own backoff). The hourly budget per message still applies.
+      resume(reason);
       holdUntil = 0;
+      retryAfterUntil = 0;
+      if (trouble?.source === 'loop') trouble.retryAt = 0;
+      dueNowRequested = true;
+    } else if (reason === 'network_up') {
+      // The OS says the network is back: try now, one probe first. The send attempt, not the
+      // OS flag, decides whether we are online (B.5 #10). It may also be what fixed a site
+      // problem (a proxy, a captive portal), so a probing pause probes now too.
+      holdUntil = 0;
+      if (paused && Number.isFinite(paused.probeAt)) paused.probeAt = 0;
     }
     if (!running) return;
     wake();

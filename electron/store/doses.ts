@@ -49,7 +49,9 @@ export function reportingStatus(entries: readonly OutboxEntry[]): DoseWithStatus
   if (!latest) return { state: 'not_reported', messages: [] };
   const accepted = entries.filter((e) => e.state === 'accepted' || e.state === 'warning').map((e) => e.completedAt ?? e.updatedAt);
   const add = [...entries].reverse().find((e) => e.action === 'A' && e.state !== 'superseded');
-  const status: DoseWithStatus['reporting'] = { state: STATE_FOR_CHART[latest.state], messages: latest.registryMessages };
+  // A closed entry carries why nothing more is sent (e.g. the registry rejected the add of a dose deleted since).
+  const closedWhy = latest.state === 'cancelled' && latest.lastError ? [{ severity: 'info' as const, code: 'outbox.closed', text: latest.lastError }] : undefined;
+  const status: DoseWithStatus['reporting'] = { state: STATE_FOR_CHART[latest.state], messages: closedWhy ?? latest.registryMessages };
   if (accepted.length) status.lastAcceptedAt = accepted.sort().at(-1);
   if (add?.deadlineAt) status.deadline = add.deadlineAt;
   return status;
@@ -183,15 +185,19 @@ export function createDoseRepo(ctx: StoreContext, lots: LotInternals, outbox: Ou
 
         const history = outbox.forDose(id);
         const registryHasIt = history.some((e) => e.state === 'accepted' || e.state === 'warning');
-        const addRejected = history.some((e) => e.action === 'A' && e.state === 'rejected');
-        // Fix-and-resubmit: the new entry carries the whole corrected dose, so any rejected entry
-        // of this dose is superseded by it (and would otherwise hold it back).
-        for (const e of history) if (e.state === 'rejected') outbox.close(e.seq, 'superseded');
         // The registry never took the record: the corrected dose goes as a new add.
-        const entry: OutboxEntry =
-          !registryHasIt && addRejected
-            ? outbox.enqueue({ doseId: id, patientId: fields.patientId, action: 'A', deadlineAt: deadlineFor(fields, patient) })
-            : outbox.enqueue({ doseId: id, patientId: fields.patientId, action: 'U' });
+        const freshAdd = !registryHasIt && history.some((e) => e.action === 'A' && e.state === 'rejected');
+        // Fix-and-resubmit: the new entry carries the whole corrected dose, so any rejected entry
+        // of this dose is superseded by it (and would otherwise hold it back). So is an update
+        // queued while the rejected add was on the wire and never sent: it would reach the
+        // registry ahead of the corrected add, for a record the registry does not hold, and be
+        // rejected (holding the add back again) or taken as a second add.
+        for (const e of history) {
+          if (e.state === 'rejected' || (freshAdd && e.state === 'pending' && e.attempts === 0)) outbox.close(e.seq, 'superseded');
+        }
+        const entry: OutboxEntry = freshAdd
+          ? outbox.enqueue({ doseId: id, patientId: fields.patientId, action: 'A', deadlineAt: deadlineFor(fields, patient) })
+          : outbox.enqueue({ doseId: id, patientId: fields.patientId, action: 'U' });
         const changed = Object.keys({ ...before, ...fields }).filter(
           (k) => JSON.stringify(before[k as keyof DoseFields]) !== JSON.stringify(fields[k as keyof DoseFields]),
         );

@@ -1,6 +1,6 @@
 import { auditAs, nowIso, optional, type StoreContext } from './context';
 import { notFound } from './errors';
-import { FINAL_OUTBOX_STATES, type OutboxEntry, type OutboxOutcome, type OutboxRepo, type OutboxState, type RegistryMessage } from './types';
+import { FINAL_OUTBOX_STATES, type OutboxClosure, type OutboxEntry, type OutboxOutcome, type OutboxRepo, type OutboxState, type RegistryMessage } from './types';
 
 // The outbox is the promise that a saved dose reaches MIIS. Order rules for claiming:
 // - one patient's messages go one at a time, in seq order: an entry waits while an earlier
@@ -10,6 +10,9 @@ import { FINAL_OUTBOX_STATES, type OutboxEntry, type OutboxOutcome, type OutboxR
 // - a rejected entry of one dose does not hold back the patient's other doses (each has its
 //   own 72-hour legal clock) nor anyone else's, and neither does an entry waiting behind it;
 // - across patients, the earliest legal deadline goes first (none last), then seq.
+// A rejection never leaves a delete waiting behind it: nobody could act on it (a deleted dose
+// can be neither edited nor deleted again), so the rejection of an entry whose dose was deleted
+// meanwhile closes what the delete makes moot, in the same transaction.
 
 interface OutboxRow {
   seq: number;
@@ -83,8 +86,8 @@ export interface OutboxInternals {
   /** Queues an entry inside the caller's transaction. */
   enqueue(e: { doseId: string; patientId: string; action: 'A' | 'U' | 'D'; deadlineAt?: string }): OutboxEntry;
   forDose(doseId: string): OutboxEntry[];
-  /** Moves an entry to `cancelled` or `superseded` (from pending or rejected only). */
-  close(seq: number, state: 'cancelled' | 'superseded'): void;
+  /** Moves an entry to `cancelled` or `superseded` (from pending or rejected only); `reason` is shown on the chart. */
+  close(seq: number, state: 'cancelled' | 'superseded', reason?: string): void;
 }
 
 export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternals {
@@ -107,8 +110,20 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
   const retry = db.prepare(
     "UPDATE outbox SET state = 'pending', next_attempt_at = @next, last_error = @error, updated_at = @at WHERE seq = @seq AND state = 'sending'",
   );
+  const release = db.prepare(
+    `UPDATE outbox SET state = 'pending', attempts = max(attempts - 1, 0), next_attempt_at = @next, last_error = coalesce(@reason, last_error), updated_at = @at
+     WHERE seq = @seq AND state = 'sending'`,
+  );
+  const makeDue = db.prepare("UPDATE outbox SET next_attempt_at = @now, updated_at = @at WHERE state = 'pending' AND next_attempt_at > @now");
+  // strftime keeps the stored shape (2026-11-25T15:00:00.000Z), so string order stays time order.
+  const rebase = db.prepare(
+    `UPDATE outbox SET next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', next_attempt_at, @shift)
+     WHERE state = 'pending' AND strftime('%Y-%m-%dT%H:%M:%fZ', next_attempt_at, @shift) IS NOT NULL`,
+  );
   const recover = db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = @at, updated_at = @at WHERE state = 'sending'");
-  const close = db.prepare(`UPDATE outbox SET state = @state, updated_at = @at, completed_at = @at WHERE seq = @seq AND state IN ('pending','rejected')`);
+  const close = db.prepare(
+    `UPDATE outbox SET state = @state, updated_at = @at, completed_at = @at, last_error = @reason WHERE seq = @seq AND state IN ('pending','rejected')`,
+  );
   const counts = db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state');
   const lastAccepted = db.prepare("SELECT max(completed_at) AS at FROM outbox WHERE state IN ('accepted','warning')");
   const nextDeadline = db.prepare("SELECT min(deadline_at) AS at FROM outbox WHERE state IN ('pending','sending','rejected')");
@@ -123,13 +138,40 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
   }
 
   /** Settles one entry; the caller holds the transaction. */
-  function settle(seq: number, state: 'accepted' | 'warning' | 'rejected', ack: { code: string; text: string; messages: RegistryMessage[] }): void {
+  function settle(seq: number, state: 'accepted' | 'warning' | 'rejected', ack: { code: string; text: string; messages: RegistryMessage[] }): OutboxClosure[] {
     const row = load(seq);
     // A replayed or late ACK for an entry already settled changes nothing.
-    if (row.state !== 'pending' && row.state !== 'sending') return;
+    if (row.state !== 'pending' && row.state !== 'sending') return [];
     const at = nowIso(ctx);
     finish.run({ seq, state, code: ack.code, text: ack.text, messages: JSON.stringify(ack.messages), at, final: state === 'rejected' ? 0 : 1 });
     ctx.audit(auditAs(SYNC_ACTOR, `outbox.${state}`, 'dose', row.dose_id, { seq, action: row.action, ackCode: ack.code }));
+    return state === 'rejected' ? closeForDelete(row, ack.messages) : [];
+  }
+
+  /** Closes one entry with a reason the chart shows, and says so in the audit trail. */
+  function closeWith(row: OutboxRow, reason: string): OutboxClosure {
+    close.run({ seq: row.seq, state: 'cancelled', at: nowIso(ctx), reason });
+    ctx.audit(auditAs(SYNC_ACTOR, 'outbox.cancelled', 'dose', row.dose_id, { seq: row.seq, action: row.action, reason }));
+    return { seq: row.seq, doseId: row.dose_id, patientId: row.patient_id, action: row.action, state: 'cancelled', reason };
+  }
+
+  /**
+   * After a rejection: when the dose was deleted meanwhile (a delete waits behind the rejected
+   * entry), the story ends here. If the registry never held the dose, there is nothing to
+   * delete, so the rejected entry, any update queued behind it and the delete are all closed;
+   * if it holds an earlier version, only the rejected entry is closed and the delete goes out.
+   */
+  function closeForDelete(rejected: OutboxRow, messages: readonly RegistryMessage[]): OutboxClosure[] {
+    const history = forDose.all(rejected.dose_id) as OutboxRow[];
+    if (!history.some((e) => e.seq > rejected.seq && e.action === 'D' && e.state === 'pending')) return [];
+    const said = messages.find((m) => m.severity === 'error')?.text ?? messages[0]?.text;
+    const why = said ? ` ("${said}")` : '';
+    const held = history.some((e) => e.action !== 'D' && (e.state === 'accepted' || e.state === 'warning'));
+    if (held) {
+      return [closeWith(rejected, `The registry rejected this change${why}, but the dose has since been deleted: the delete is sent instead.`)];
+    }
+    const reason = `The registry rejected this dose's report${why}, so it never held the dose. The dose was deleted here, so there is nothing to delete at the registry and nothing more will be sent.`;
+    return history.filter((e) => e.seq >= rejected.seq && (e.state === 'pending' || e.state === 'rejected')).map((e) => closeWith(e, reason));
   }
 
   /** Back to pending, later; the caller holds the transaction. */
@@ -138,17 +180,15 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     retry.run({ seq, next: nextAttemptAt.toISOString(), error, at: nowIso(ctx) });
   }
 
-  function apply(o: OutboxOutcome): void {
+  function apply(o: OutboxOutcome): OutboxClosure[] {
     switch (o.kind) {
       case 'accepted':
-        settle(o.seq, o.ack.warning ? 'warning' : 'accepted', o.ack);
-        return;
+        return settle(o.seq, o.ack.warning ? 'warning' : 'accepted', o.ack);
       case 'rejected':
-        settle(o.seq, 'rejected', o.ack);
-        return;
+        return settle(o.seq, 'rejected', o.ack);
       case 'retry':
         backOff(o.seq, o.nextAttemptAt, o.error);
-        return;
+        return [];
     }
   }
 
@@ -160,9 +200,7 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     }
     return messages.map((m) => toEntry(load(m.seq)));
   });
-  const recordAll = db.transaction((outcomes: readonly OutboxOutcome[]) => {
-    for (const o of outcomes) apply(o);
-  });
+  const recordAll = db.transaction((outcomes: readonly OutboxOutcome[]): OutboxClosure[] => outcomes.flatMap(apply));
 
   return {
     claimDue(now, limit, maxBackoffMs) {
@@ -189,8 +227,19 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     markRetry(seq, nextAttemptAt, error) {
       recordAll([{ seq, kind: 'retry', nextAttemptAt, error }]);
     },
+    release(seq, nextAttemptAt, reason) {
+      load(seq);
+      release.run({ seq, next: nextAttemptAt.toISOString(), reason: reason ?? null, at: nowIso(ctx) });
+    },
+    makeDue(now) {
+      return makeDue.run({ now: now.toISOString(), at: nowIso(ctx) }).changes;
+    },
+    rebaseDue(deltaMs) {
+      if (!Number.isFinite(deltaMs) || deltaMs === 0) return 0;
+      return rebase.run({ shift: `${(Math.trunc(deltaMs) / 1000).toFixed(3)} seconds` }).changes;
+    },
     recordOutcomes(outcomes) {
-      if (outcomes.length > 0) recordAll(outcomes);
+      return outcomes.length > 0 ? recordAll(outcomes) : [];
     },
     recoverInFlight(now) {
       return recover.run({ at: now.toISOString() }).changes;
@@ -249,8 +298,8 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     forDose(doseId) {
       return (forDose.all(doseId) as OutboxRow[]).map(toEntry);
     },
-    close(seq, state) {
-      close.run({ seq, state, at: nowIso(ctx) });
+    close(seq, state, reason) {
+      close.run({ seq, state, at: nowIso(ctx), reason: reason ?? null });
     },
   };
 }

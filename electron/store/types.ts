@@ -184,6 +184,20 @@ export interface OutboxStats {
   nextDeadlineAt?: string;
 }
 
+/**
+ * An entry the store closed because of another entry's outcome: a rejected add of a dose that
+ * was deleted while the add was on the wire leaves nothing to delete at the registry.
+ */
+export interface OutboxClosure {
+  seq: number;
+  doseId: string;
+  patientId: string;
+  action: 'A' | 'U' | 'D';
+  state: 'cancelled' | 'superseded';
+  /** For the chart and the log: why nothing more is sent for this entry. */
+  reason: string;
+}
+
 /** One settled send, for `OutboxRepo.recordOutcomes`. */
 export type OutboxOutcome =
   | { seq: number; kind: 'accepted'; ack: { code: string; text: string; messages: RegistryMessage[]; warning: boolean } }
@@ -209,10 +223,24 @@ export interface OutboxRepo {
   /** Transport failure: back to pending, later. */
   markRetry(seq: number, nextAttemptAt: Date, error: string): void;
   /**
-   * Several outcomes in one transaction (one durable commit), each with the same effect and
-   * audit row as its single-entry method. All or nothing: on a throw none is recorded.
+   * Claimed but never sent (reporting paused or stopped, or not its turn): back to pending at
+   * `nextAttemptAt`, with the claim's attempt undone. `reason`, when given, replaces the last error.
    */
-  recordOutcomes(outcomes: readonly OutboxOutcome[]): void;
+  release(seq: number, nextAttemptAt: Date, reason?: string): void;
+  /** "Send now": every pending entry due after `now` becomes due at `now`. Returns how many moved. */
+  makeDue(now: Date): number;
+  /**
+   * The system clock was moved by `deltaMs` (negative: set back). Every pending due time moves by
+   * the same amount, so each entry keeps the wait it had instead of waiting as long as the clock
+   * moved. Returns how many moved.
+   */
+  rebaseDue(deltaMs: number): number;
+  /**
+   * Several outcomes in one transaction (one durable commit), each with the same effect and
+   * audit row as its single-entry method. All or nothing: on a throw none is recorded. Returns
+   * the entries closed as a consequence (see `OutboxClosure`), in the same transaction.
+   */
+  recordOutcomes(outcomes: readonly OutboxOutcome[]): OutboxClosure[];
   /** At start-up: entries a crash left in `sending` go back to `pending`, due now. */
   recoverInFlight(now: Date): number;
   get(seq: number): OutboxEntry | undefined;

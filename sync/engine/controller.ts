@@ -15,9 +15,10 @@ const KICKS: Record<ShellKickReason, KickReason> = {
 };
 
 export function toApiStatus(s: SyncStatus, mode: RunMode): ApiSyncStatus {
-  const problem = s.configurationProblem ?? (s.stuck > 0 ? s.lastError : undefined);
+  const problem = s.storeProblem ?? s.configurationProblem ?? (s.stuck > 0 ? s.lastError : undefined);
+  // A store failure must never read as online: "Reporting stopped", with the cause as the problem.
   const state: ApiSyncStatus['state'] =
-    s.state === 'stopped'
+    s.state === 'stopped' || s.state === 'store_error'
       ? 'stopped'
       : s.state === 'needs_configuration' || s.stuck > 0
         ? 'needs_attention'

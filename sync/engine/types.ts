@@ -7,8 +7,17 @@ import type { RegistryTransport } from '../transport/types';
 
 export type KickReason = 'startup' | 'dose_recorded' | 'network_up' | 'manual' | 'timer' | 'settings_changed';
 
+/** The wall clock: only for what is stored and shown (due times, timestamps). */
 export interface Clock {
   now(): Date;
+}
+
+/**
+ * Monotonic milliseconds (`performance` satisfies it): what every wait, hold and backoff runs
+ * on, so that someone moving the system clock neither freezes nor floods reporting.
+ */
+export interface MonotonicClock {
+  now(): number;
 }
 
 /** Timer functions, injectable so unit tests can run hours of backoff in virtual time. */
@@ -43,6 +52,8 @@ export interface SyncEngineOptions {
   buildMessage?: MessageBuilder;
   hl7Config?: Hl7SiteConfig | (() => Hl7SiteConfig);
   clock?: Clock;
+  /** Defaults to `performance`; required with `timers` (the clock those timers run on). */
+  monotonic?: MonotonicClock;
   /** Uniform in [0, 1); jitter source. */
   random?: () => number;
   /** Parallel submissions (one patient's entries never run in parallel: the store claims one per patient). */
@@ -77,8 +88,14 @@ export type SyncState =
   | 'offline'
   /** The registry asked us to wait (Retry-After). */
   | 'waiting'
-  /** Credentials, certificate or endpoint are wrong: paused until settings change or a manual retry. */
+  /**
+   * A problem of the site (credentials, certificate, endpoint, proxy, registry configuration):
+   * every dose waits; probed with one message now and then, except refused credentials, which
+   * wait for settings to change or a manual retry.
+   */
   | 'needs_configuration'
+  /** The local database failed (disk full, I/O error, read-only): nothing is sent until it works again; retried on its own. */
+  | 'store_error'
   | 'stopped';
 
 export interface SyncProblem {
@@ -106,6 +123,8 @@ export interface SyncStatus {
   lastError?: SyncProblem;
   /** Set in `needs_configuration`: what IT must fix. */
   configurationProblem?: SyncProblem;
+  /** Set in `store_error`: what failed, in words for the person at the screen (the code names the cause). */
+  storeProblem?: SyncProblem;
   /** Earliest legal deadline (105 CMR 222.100) among entries not yet accepted. */
   nextDeadlineAt?: string;
 }
@@ -121,9 +140,16 @@ export type SyncEvent =
   | { type: 'ack_unreadable'; seq: number; reason: string }
   | { type: 'stuck'; seq: number; attempts: number; reason: string }
   | { type: 'paused'; code: string; reason: string }
-  | { type: 'resumed'; reason: KickReason }
+  /** `probe`: a probe got an answer that was not the same site problem. */
+  | { type: 'resumed'; reason: KickReason | 'probe' }
   | { type: 'build_failed'; seq: number; reason: string }
-  | { type: 'store_error'; reason: string };
+  /** The store closed an entry because of another's outcome (a rejected add of a dose deleted since): nothing more is sent for it. */
+  | { type: 'closed'; seq: number; doseId: string; patientId: string; state: 'cancelled' | 'superseded'; reason: string }
+  /** Once per problem (not per retry); `code` as in `SyncStatus.storeProblem`. */
+  | { type: 'store_error'; code: string; reason: string }
+  | { type: 'store_recovered'; code: string }
+  /** The system clock moved against monotonic time (negative: set back); pending due times were moved with it when set back. */
+  | { type: 'clock_jump'; deltaMs: number; at: string };
 
 export interface SyncEngine {
   start(): void;

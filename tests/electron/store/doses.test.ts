@@ -222,6 +222,76 @@ describe('doses.edit and doses.remove', () => {
     expect(() => t.store.doses.edit(dose.id, s.dose(), removed.dose.version, NURSE, TODAY)).toThrow(StoreError);
   });
 
+  const rejection = { code: 'AE', text: 'MSA|AE', messages: [{ severity: 'error' as const, text: 'RXA-3 administration date 2026-11-26 is in the future. Dose not recorded.', field: 'dose.administeredOn' }] };
+
+  it('a dose deleted while its add was on the wire, whose add the registry then rejects, ends there: nothing to delete, nothing left waiting', () => {
+    const { dose, outbox: add } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, 60_000);
+    // The add may already be at the registry, so the delete has to follow it.
+    const del = t.store.doses.remove(dose.id, 'recorded on the wrong patient', NURSE).outbox;
+    expect(del).toMatchObject({ action: 'D', state: 'pending' });
+
+    t.store.outbox.markRejected(add.seq, rejection);
+
+    // The registry never held the dose: the add and the delete are both closed, keeping the registry's words.
+    expect(t.store.outbox.get(add.seq)).toMatchObject({ state: 'cancelled', ackCode: 'AE', registryMessages: rejection.messages });
+    expect(t.store.outbox.get(del!.seq)?.state).toBe('cancelled');
+    expect(t.store.outbox.hasUnsent()).toBe(false);
+    expect(t.store.outbox.stats()).toMatchObject({ pending: 0, sending: 0, rejected: 0 });
+    expect(t.store.outbox.stats().nextDeadlineAt).toBeUndefined();
+    expect(t.store.outbox.workQueue()).toEqual([]);
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, 60_000)).toEqual([]);
+    // The chart says why, in words a nurse can act on (there is nothing left to do).
+    const shown = t.store.doses.get(dose.id, NURSE)?.reporting;
+    expect(shown?.state).toBe('cancelled');
+    expect(shown?.messages).toEqual([expect.objectContaining({ severity: 'info', text: expect.stringMatching(/rejected.*in the future.*nothing to delete/s) })]);
+    const trail = t.store.audit.list({ entityId: dose.id }).filter((a) => a.action === 'outbox.cancelled');
+    expect(trail.map((a) => (a.detail as { seq: number }).seq).sort()).toEqual([add.seq, del!.seq].sort());
+  });
+
+  it('an edit queued behind an add on the wire is closed too when that add is rejected and the dose is then deleted', () => {
+    const { dose, outbox: add } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, 60_000);
+    const upd = t.store.doses.edit(dose.id, s.dose({ site: 'RD' }), 1, NURSE, TODAY).outbox;
+    const del = t.store.doses.remove(dose.id, 'duplicate entry', NURSE).outbox;
+    t.store.outbox.markRejected(add.seq, rejection);
+    expect([add.seq, upd.seq, del!.seq].map((seq) => t.store.outbox.get(seq)?.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(t.store.outbox.hasUnsent()).toBe(false);
+  });
+
+  it('a delete queued behind an update the registry then rejects still goes out: the registry holds the add', () => {
+    const { dose, outbox: add } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, 60_000);
+    t.store.outbox.markAccepted(add.seq, { ...ack, warning: false });
+    const upd = t.store.doses.edit(dose.id, s.dose({ site: 'RD' }), 1, NURSE, TODAY).outbox;
+    t.store.outbox.claimDue(t.clock.now(), 10, 60_000);
+    const del = t.store.doses.remove(dose.id, 'duplicate entry', NURSE).outbox;
+    t.store.outbox.markRejected(upd.seq, rejection);
+    // The rejected update is moot (the dose is being deleted) and must not hold the delete back.
+    expect(t.store.outbox.get(upd.seq)).toMatchObject({ state: 'cancelled', registryMessages: rejection.messages });
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, 60_000).map((e) => e.seq)).toEqual([del!.seq]);
+    expect(t.store.outbox.workQueue()).toEqual([]);
+  });
+
+  it('editing a dose edited while its add was on the wire, after that add was rejected, sends one corrected add and supersedes the stale update', () => {
+    const { dose, outbox: add } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, 60_000);
+    const stale = t.store.doses.edit(dose.id, s.dose({ site: 'RD' }), 1, NURSE, TODAY).outbox;
+    expect(stale.action).toBe('U');
+    t.store.outbox.markRejected(add.seq, rejection);
+    // The update waits behind the rejection; the nurse fixes the dose from the work queue.
+    const fixed = t.store.doses.edit(dose.id, s.dose({ site: 'RD', administeredTime: '09:00' }), 2, NURSE, TODAY).outbox;
+    expect(fixed).toMatchObject({ action: 'A', state: 'pending' });
+    expect(t.store.outbox.get(add.seq)?.state).toBe('superseded');
+    expect(t.store.outbox.get(stale.seq)?.state).toBe('superseded');
+    // Exactly one message goes out: the corrected add, and nothing is left behind it.
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, 60_000).map((e) => [e.seq, e.action])).toEqual([[fixed.seq, 'A']]);
+    t.store.outbox.markAccepted(fixed.seq, { ...ack, warning: false });
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, 60_000)).toEqual([]);
+    expect(t.store.outbox.hasUnsent()).toBe(false);
+    expect(t.store.doses.get(dose.id, NURSE)?.reporting.state).toBe('accepted');
+  });
+
   it('requires a reason to delete', () => {
     const { dose } = t.store.doses.record(s.dose(), NURSE, TODAY);
     expect(() => t.store.doses.remove(dose.id, '  ', NURSE)).toThrow(DomainValidationError);

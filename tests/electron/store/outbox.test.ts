@@ -187,6 +187,53 @@ describe('outbox', () => {
     expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF)).toHaveLength(1);
   });
 
+  it('releases a claimed entry that was never sent: pending again, the attempt undone, the last error kept unless a reason is given', () => {
+    const { outbox } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    const [c] = t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markRetry(c!.seq, t.clock.now(), 'HTTP 503');
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    const later = new Date(t.clock.now().getTime() + 30_000);
+    t.store.outbox.release(outbox.seq, later);
+    expect(t.store.outbox.get(outbox.seq)).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: later.toISOString(), lastError: 'HTTP 503' });
+    t.store.outbox.claimDue(new Date(later), 10, MAX_BACKOFF);
+    t.store.outbox.release(outbox.seq, later, 'Waiting for its hourly attempt budget.');
+    expect(t.store.outbox.get(outbox.seq)).toMatchObject({ state: 'pending', attempts: 1, lastError: 'Waiting for its hourly attempt budget.' });
+    // Only a claimed entry can be released.
+    t.store.outbox.release(outbox.seq, t.clock.now());
+    expect(t.store.outbox.get(outbox.seq)?.nextAttemptAt).toBe(later.toISOString());
+    expect(() => t.store.outbox.release(999, later)).toThrow(expect.objectContaining({ kind: 'not_found' }));
+  });
+
+  it('"Send now" makes every pending entry due at once, leaving the others alone', () => {
+    const p2 = otherPatient();
+    const a = t.store.doses.record(s.dose(), NURSE, TODAY).outbox;
+    const b = t.store.doses.record(s.dose({ patientId: p2.id }), NURSE, TODAY).outbox;
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.markRetry(a.seq, new Date(t.clock.now().getTime() + 10 * 60_000), 'HTTP 503');
+    expect(t.store.outbox.makeDue(t.clock.now())).toBe(1);
+    expect(t.store.outbox.get(a.seq)?.nextAttemptAt).toBe(t.clock.now().toISOString());
+    expect(t.store.outbox.get(b.seq)?.state).toBe('sending');
+    expect(t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF).map((e) => e.seq)).toEqual([a.seq]);
+  });
+
+  it('moves pending due times with the clock when it is set back, so each entry keeps its wait', () => {
+    const { outbox } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    const due = new Date(t.clock.now().getTime() + 90_000);
+    t.store.outbox.markRetry(outbox.seq, due, 'timeout');
+    // The clock goes back 5 minutes: without the move the entry would wait 6.5 minutes.
+    expect(t.store.outbox.rebaseDue(-5 * 60_000 - 250)).toBe(1);
+    expect(t.store.outbox.get(outbox.seq)?.nextAttemptAt).toBe(new Date(due.getTime() - 5 * 60_000 - 250).toISOString());
+    expect(t.store.outbox.rebaseDue(0)).toBe(0);
+    expect(t.store.outbox.rebaseDue(Number.NaN)).toBe(0);
+    // A due time that is not a time stays as it is instead of breaking the move.
+    const db = new Database(t.store.path);
+    db.prepare("UPDATE outbox SET next_attempt_at = 'garbage' WHERE seq = ?").run(outbox.seq);
+    db.close();
+    expect(t.store.outbox.rebaseDue(-60_000)).toBe(0);
+    expect(t.store.outbox.get(outbox.seq)?.nextAttemptAt).toBe('garbage');
+  });
+
   it('keeps the first message text, records retries, and recovers entries a crash left in sending', () => {
     const { outbox } = t.store.doses.record(s.dose(), NURSE, TODAY);
     t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);

@@ -19,6 +19,12 @@ describe('sync controller adapter', () => {
     const stuck = toApiStatus({ ...base, stuck: 3, lastError: { code: 'ack_not_hl7', message: 'Garbage ACK.', at: 'x' } }, 'production');
     expect(stuck).toMatchObject({ state: 'needs_attention', problem: { code: 'ack_not_hl7' } });
     expect(toApiStatus({ ...base, state: 'stopped' }, 'training').state).toBe('stopped');
+    // A store failure never reads as online or idle: "Reporting stopped", and the cause comes first.
+    const full = toApiStatus(
+      { ...base, state: 'store_error', stuck: 1, lastError: { code: 'ack_not_hl7', message: 'Garbage ACK.', at: 'x' }, storeProblem: { code: 'store_disk_full', message: 'Reporting stopped: the disk is full.', at: 'x' } },
+      'production',
+    );
+    expect(full).toMatchObject({ state: 'stopped', problem: { code: 'store_disk_full', message: 'Reporting stopped: the disk is full.' } });
   });
 
   it('starts the engine, maps the shell kicks, and pushes outcome and status events', async () => {
@@ -31,6 +37,7 @@ describe('sync controller adapter', () => {
       transport,
       buildMessage: fakeMessage,
       clock: time.clock,
+      monotonic: time.monotonic,
       timers: time.timers,
       mode: () => 'training',
       statusIntervalMs: 100,

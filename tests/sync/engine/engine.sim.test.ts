@@ -1,6 +1,10 @@
 import Database from 'better-sqlite3';
 import type { FaultKind } from '../../../sync/sim';
+import { canMountTmpfs, smallDisk, type SmallDisk } from './support/small-disk';
 import { NURSE, world, unsettled, type World } from './support/world';
+
+const mount = canMountTmpfs();
+if (!mount.ok) console.warn(`[engine sim] skipping the full-disk case: ${mount.reason}`);
 
 // The engine with real parts: a SQLite store on disk, the SOAP transport, the VXU builder, and
 // the registry simulator over loopback HTTP with its fault injection. Every test ends by checking
@@ -101,6 +105,52 @@ describe('sync engine against the registry simulator (loopback HTTP, SQLite on d
     assertExactlyOnce(w, ids);
   });
 
+  it('a site problem (the endpoint answers UnsupportedOperationFault) pauses without failing a dose, is probed for, and reporting resumes on its own', async () => {
+    w = await world({ patients: 5 });
+    const ids = w.record(5);
+    w.sim.failNext(3, 'unsupportedOperationFault');
+    const engine = w.engine({ concurrency: 1 });
+    engine.start();
+    await w.waitFor(() => engine.status().state === 'needs_configuration', 'the pause');
+    expect(engine.status().configurationProblem?.code).toBe('unsupported_operation');
+    expect(w.store.outbox.stats().rejected).toBe(0);
+    // No kick, no settings change: the probes find the problem gone.
+    await w.settled(10_000);
+    expect(w.sim.stats.faults.unsupportedOperationFault).toBe(3);
+    expect(w.store.outbox.stats()).toMatchObject({ accepted: 5, rejected: 0 });
+    assertExactlyOnce(w, ids);
+    expect(w.events.filter((e) => e.type === 'paused')).toHaveLength(1);
+    expect(w.events).toContainEqual({ type: 'resumed', reason: 'probe' });
+  });
+
+  describe.skipIf(!mount.ok)('on a real small disk', () => {
+    let disk: SmallDisk | undefined;
+    afterEach(async () => {
+      await w?.close();
+      disk?.unmount();
+      disk = undefined;
+    });
+
+    it('a full disk stops reporting visibly (store_disk_full) and reporting resumes by itself once space is freed; every dose exactly once', async () => {
+      disk = smallDisk(3 * 1024 * 1024);
+      w = await world({ patients: 4, dir: disk.dir });
+      const ids = w.record(8);
+      disk.fill();
+      const engine = w.engine({ concurrency: 2 });
+      engine.start();
+      await w.waitFor(() => engine.status().state === 'store_error', 'reporting to stop on the full disk', 10_000);
+      expect(engine.status().storeProblem?.code).toBe('store_disk_full');
+      expect(engine.status().storeProblem?.message).toMatch(/disk is full/);
+      disk.free();
+      await w.settled(15_000);
+      await w.waitFor(() => engine.status().state === 'idle', 'reporting to be back to idle', 10_000);
+      expect(engine.status().storeProblem).toBeUndefined();
+      expect(w.store.outbox.stats()).toMatchObject({ accepted: 8, rejected: 0 });
+      assertExactlyOnce(w, ids);
+      assertSameBytesPerControlId(w);
+    });
+  });
+
   it('a MessageTooLargeFault sends that one dose to the work queue and the rest go on', async () => {
     w = await world({ patients: 3 });
     const ids = w.record(3);
@@ -168,9 +218,14 @@ describe('sync engine against the registry simulator (loopback HTTP, SQLite on d
     const db = new Database(w.path);
     db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = '2000-01-01T00:00:00.000Z'").run();
     db.close();
+    const eventsBefore = w.events.length;
     engine.kick('manual');
     await w.settled(120_000);
-    expect(w.sim.stats.resends).toBe(1_200);
+    // Every dose resent once; on a loaded machine a send may time out and go once more, and
+    // each such extra resend shows as a logged retry (none is unexplained).
+    const retriedInStorm = w.events.slice(eventsBefore).filter((e) => e.type === 'retry').length;
+    expect(w.sim.stats.resends).toBeGreaterThanOrEqual(1_200);
+    expect(w.sim.stats.resends).toBeLessThanOrEqual(1_200 + retriedInStorm);
     assertExactlyOnce(w, ids);
     assertSameBytesPerControlId(w);
   });
@@ -199,6 +254,73 @@ describe('sync engine against the registry simulator (loopback HTTP, SQLite on d
     assertExactlyOnce(w, [...good, ...bad]);
     expect(w.store.doses.get(dose.id, NURSE)?.reporting.state).toBe('accepted');
     expect(w.sim.stats.acks.AR + w.sim.stats.acks.AE).toBe(1);
+  });
+
+  // The registry's clock says 18 November (it allows one day of slack): a dose dated the 20th is
+  // "in the future" there and rejected; every answer takes 300 ms, so an edit or a delete can be
+  // made while the add is on the wire.
+  const rejectingSlowly = { now: () => new Date('2026-11-18T17:00:00Z'), faults: { latencyMs: 300 } };
+  const onDay = (day: string) => ({ administeredOn: day, vis: [{ documentType: 'Influenza VIS', editionDate: '2023-08-06', presentedOn: day }] });
+  const editable = (id: string) => {
+    const dose = w.store.doses.get(id, NURSE);
+    if (!dose) throw new Error('dose missing');
+    const { reporting: _r, id: _id, recordedAt: _ra, recordedBy: _rb, updatedAt: _u, deletedAt: _d, version, ...fields } = dose;
+    void [_r, _id, _ra, _rb, _u, _d];
+    return { fields, version };
+  };
+  const onTheWire = (id: string) => w.waitFor(() => w.store.outbox.stats().sending === 1 && w.sim.stats.requests === 1, `the add of ${id} to be on the wire`);
+
+  it('a dose deleted while its add is on the wire, whose add the registry rejects: the story ends there, visibly, and nothing waits', async () => {
+    w = await world({ patients: 1, sim: rejectingSlowly });
+    const [id] = w.record(1, onDay('2026-11-20')) as [string];
+    const engine = w.engine();
+    engine.start();
+    await onTheWire(id);
+    const del = w.store.doses.remove(id, 'Recorded on the wrong patient', NURSE).outbox;
+    expect(del?.action).toBe('D');
+    engine.kick('dose_recorded');
+    await w.settled(8_000);
+    await engine.whenIdle();
+
+    // Nothing is waiting, nothing is in the work queue, no deadline is pending, and nothing more went out.
+    expect(w.store.outbox.stats()).toMatchObject({ pending: 0, sending: 0, rejected: 0, accepted: 0 });
+    expect(w.store.outbox.stats().nextDeadlineAt).toBeUndefined();
+    expect(w.store.outbox.hasUnsent()).toBe(false);
+    expect(w.store.outbox.workQueue()).toEqual([]);
+    expect(w.sim.received()).toHaveLength(1);
+    expect(w.sim.accepted()).toEqual([]);
+    expect(engine.status()).toMatchObject({ state: 'idle', pending: 0, failed: 0 });
+    // Visible: the chart says why, and the log names both closed entries.
+    const chart = w.store.doses.listForPatient(w.seeded.patientIds[0] as string, NURSE, { includeDeleted: true })[0];
+    expect(chart?.reporting).toMatchObject({ state: 'cancelled', messages: [expect.objectContaining({ severity: 'info', text: expect.stringMatching(/in the future.*nothing to delete/s) })] });
+    const closed = w.events.filter((e) => e.type === 'closed');
+    expect(closed.map((e) => (e as { seq: number }).seq).sort()).toEqual([1, del?.seq].sort());
+  });
+
+  it('a dose edited while its add is on the wire, rejected and then fixed: exactly one corrected add goes out, the stale update never does', async () => {
+    // Cranberry: an update of a dose the registry does not hold is rejected (as MIIS does).
+    w = await world({ patients: 1, sim: { ...rejectingSlowly, quirks: ['cranberry'] } });
+    const [id] = w.record(1, onDay('2026-11-20')) as [string];
+    const engine = w.engine();
+    engine.start();
+    await onTheWire(id);
+    const first = editable(id);
+    w.store.doses.edit(id, { ...first.fields, site: 'RD' }, first.version, NURSE, '2026-11-20');
+    await w.waitFor(() => w.store.outbox.stats().rejected === 1, 'the add to come back rejected');
+    // The nurse fixes the date from the work queue.
+    const second = editable(id);
+    w.store.doses.edit(id, { ...second.fields, ...onDay('2026-11-18') }, second.version, NURSE, '2026-11-20');
+    engine.kick('dose_recorded');
+    await w.settled(8_000);
+
+    const sent = w.sim.received().map((r) => (r.controlId ? w.store.outbox.byControlId(r.controlId)?.action : undefined));
+    expect(sent).toEqual(['A', 'A']);
+    expect(w.sim.stats).toMatchObject({ adds: 1, updates: 0, unknownKeys: 0, duplicates: 0 });
+    expect(w.sim.stats.acks).toMatchObject({ AA: 1, AE: 1 });
+    assertExactlyOnce(w, [id]);
+    expect(w.sim.accepted()[0]?.administeredAt).toMatch(/^20261118/);
+    expect(w.store.outbox.stats()).toMatchObject({ pending: 0, rejected: 0, accepted: 1 });
+    expect(w.store.doses.get(id, NURSE)?.reporting.state).toBe('accepted');
   });
 
   it('an update and a delete after an add reach the registry in order', async () => {

@@ -1,5 +1,6 @@
 import type { SubmitOutcome } from '../../../sync/transport/types';
-import type { SyncStatus } from '../../../sync/engine/types';
+import { toApiStatus } from '../../../sync/engine/controller';
+import type { SyncEvent, SyncStatus } from '../../../sync/engine/types';
 import { ack, controlIdOf, gate, retryOutcome } from './support/fakes';
 import { rig } from './support/harness';
 
@@ -256,6 +257,7 @@ describe('sync engine (fakes, virtual time)', () => {
       transport: r.transport,
       buildMessage: () => 'REBUILT (must not be used)',
       clock: r.time.clock,
+      monotonic: r.time.monotonic,
       timers: r.time.timers,
     });
     again.start();
@@ -572,5 +574,275 @@ describe('sync engine (fakes, virtual time)', () => {
     expect(seen.length).toBeLessThan(6);
     off();
     await r.engine.stop();
+  });
+
+  describe('clocks: waits run on monotonic time, capped; the wall clock is only stored and shown', () => {
+    const DAY = 24 * 3600_000;
+    const HOUR = 3600_000;
+
+    it('B.5 #19: a clock set back by weeks during a Retry-After wait does not freeze sending, and no timer is ever beyond 2^31-1 ms, negative or NaN', async () => {
+      const r = rig();
+      const e = r.outbox.add({ patientId: 'P1' });
+      r.transport.script = (hl7, call) => (call === 0 ? retryOutcome('unavailable', 30_000) : deliveredAa(hl7));
+      r.engine.start();
+      await r.time.settle();
+      expect(r.engine.status().state).toBe('waiting');
+      r.time.jump(-40 * DAY);
+      await r.time.advance(31_000);
+      expect(r.outbox.get(e.seq)?.state).toBe('accepted');
+      // The jump is reported, never fatal.
+      expect(r.events).toContainEqual(expect.objectContaining({ type: 'clock_jump', deltaMs: -40 * DAY }));
+      // Idle afterwards: a bounded number of wake-ups per hour, not a spinning loop.
+      const before = r.time.delays.length;
+      await r.time.advance(HOUR);
+      expect(r.time.delays.length - before).toBeLessThanOrEqual(70);
+      for (const d of r.time.delays) {
+        expect(Number.isNaN(d)).toBe(false);
+        expect(d).toBeGreaterThanOrEqual(0);
+        expect(d).toBeLessThanOrEqual(2 ** 31 - 1);
+      }
+      await r.engine.stop();
+    });
+
+    it('a clock set back a few minutes does not add those minutes to an entry\'s own backoff', async () => {
+      const r = rig({ backoff: { baseMs: 1_000, capMs: 60_000 } });
+      const e = r.outbox.add({ patientId: 'P1' });
+      r.transport.script = (hl7, call) => (call === 0 ? { kind: 'retry', code: 'unknown_fault', reason: 'registry hiccup', maybeDelivered: true } : deliveredAa(hl7));
+      r.engine.start();
+      await r.time.settle();
+      // Backing off for half a second (full jitter, random() = 0.5), when the clock goes back five minutes.
+      expect(Date.parse(r.outbox.get(e.seq)?.nextAttemptAt as string) - r.time.nowMs).toBe(500);
+      r.time.jump(-5 * 60_000);
+      await r.time.advance(2_000);
+      expect(r.outbox.get(e.seq)?.state).toBe('accepted');
+      await r.engine.stop();
+    });
+
+    it('a clock set forward by hours does not reset the hourly attempt budget', async () => {
+      const r = rig({ random: () => 0, maxAttemptsPerHour: 5 });
+      r.outbox.add({ patientId: 'P1' });
+      r.transport.script = () => ({ kind: 'delivered', ackText: 'MSH|^~\\&|garbage', ackSegments: [] });
+      r.engine.start();
+      await r.time.advance(10 * 60_000);
+      expect(r.transport.sent).toHaveLength(5);
+      r.time.jump(3 * HOUR);
+      await r.time.advance(10 * 60_000);
+      expect(r.transport.sent).toHaveLength(5);
+      // An hour of real (monotonic) time later the message is tried again.
+      await r.time.advance(HOUR);
+      expect(r.transport.sent.length).toBeGreaterThan(5);
+      expect(r.outbox.entries[0]?.state).toBe('pending');
+      await r.engine.stop();
+    });
+
+    it('"Send now" clears every hold: the registry\'s Retry-After and an entry\'s own backoff', async () => {
+      const r = rig({ random: () => 0.99, backoff: { baseMs: 30_000, capMs: 60_000 } });
+      const told = r.outbox.add({ patientId: 'P1' });
+      const backingOff = r.outbox.add({ patientId: 'P2' });
+      r.transport.script = (hl7, call) =>
+        call === 0 ? retryOutcome('unavailable', 60_000) : call === 1 ? { kind: 'retry', code: 'unknown_fault', reason: 'hiccup', maybeDelivered: true } : deliveredAa(hl7);
+      r.engine.start();
+      await r.time.settle();
+      expect(r.engine.status().state).toBe('waiting');
+      expect(r.transport.sent).toHaveLength(2);
+      r.engine.kick('manual');
+      await r.time.settle();
+      expect(r.outbox.get(told.seq)?.state).toBe('accepted');
+      expect(r.outbox.get(backingOff.seq)?.state).toBe('accepted');
+      expect(r.engine.status().state).toBe('idle');
+      await r.engine.stop();
+    });
+  });
+
+  describe('store failures: the loop never dies, says why, and resumes by itself', () => {
+    const WRITES = ['recordOutcomes', 'recoverInFlight', 'release', 'markRetry', 'claimDue', 'setMessages', 'makeDue', 'rebaseDue'] as const;
+    const sameBytesPerControlId = (sent: string[]): void => {
+      const byId = new Map<string, Set<string>>();
+      for (const m of sent) byId.set(controlIdOf(m), (byId.get(controlIdOf(m)) ?? new Set()).add(m));
+      for (const texts of byId.values()) expect(texts.size).toBe(1);
+    };
+
+    it('a disk that fills up while answers are on the wire stops reporting visibly, loses nothing, and resumes once space is freed', async () => {
+      const r = rig({ concurrency: 2 });
+      for (let i = 0; i < 4; i++) r.outbox.add({ patientId: `P${i}` });
+      const held: { open: (o: SubmitOutcome) => void; hl7: string }[] = [];
+      r.transport.script = (hl7, call) => {
+        if (call >= 2) return deliveredAa(hl7);
+        const g = gate<SubmitOutcome>();
+        held.push({ open: g.open, hl7 });
+        return g.promise;
+      };
+      r.engine.start();
+      await r.time.settle();
+      expect(held).toHaveLength(2);
+      r.outbox.breakStore('disk_full', [...WRITES]);
+      for (const h of held.splice(0)) h.open(deliveredAa(h.hl7));
+      await r.time.advance(5_000);
+
+      const status = r.engine.status();
+      expect(status.state).toBe('store_error');
+      expect(status.storeProblem?.code).toBe('store_disk_full');
+      expect(status.storeProblem?.message).toMatch(/Reporting stopped: the disk is full.*resumes by itself/);
+      // The shell shows "Reporting stopped" with the cause, never "online".
+      expect(toApiStatus(status, 'production')).toMatchObject({ state: 'stopped', problem: { code: 'store_disk_full' } });
+      expect(r.events.filter((e) => e.type === 'store_error')).toHaveLength(1);
+      expect(r.outbox.entries.every((e) => e.state === 'pending' || e.state === 'sending')).toBe(true);
+
+      // While the disk stays full the loop looks again on a capped backoff: it neither gives up nor spins.
+      const failuresBefore = r.outbox.failures.length;
+      await r.time.advance(10 * 60_000);
+      const looks = r.outbox.failures.length - failuresBefore;
+      expect(looks).toBeGreaterThanOrEqual(5);
+      expect(looks).toBeLessThanOrEqual(40);
+      expect(r.transport.sent).toHaveLength(2);
+
+      r.outbox.healStore();
+      await r.time.advance(61_000);
+      expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+      expect(r.engine.status()).toMatchObject({ state: 'idle', pending: 0 });
+      expect(r.engine.status().storeProblem).toBeUndefined();
+      expect(r.events).toContainEqual({ type: 'store_recovered', code: 'store_disk_full' });
+      // The two answers that could not be recorded were sent again, with the same bytes.
+      sameBytesPerControlId(r.transport.sent);
+      await r.engine.stop();
+    });
+
+    it('an I/O error while putting back a claimed message does not kill the sender loop', async () => {
+      const r = rig({ concurrency: 2 });
+      const first = r.outbox.add({ patientId: 'P1' });
+      let open: ((o: SubmitOutcome) => void) | undefined;
+      r.transport.script = (hl7, call) => {
+        if (call > 0) return deliveredAa(hl7);
+        const g = gate<SubmitOutcome>();
+        open = (o) => g.open(o);
+        return g.promise;
+      };
+      r.engine.start();
+      await r.time.settle();
+      // Something outside the engine (a repair tool, a second window) puts the in-flight entry
+      // back to pending: the next claim hands out a message whose patient is busy.
+      const stored = r.outbox.entries[0];
+      if (!stored || !open) throw new Error('setup');
+      stored.state = 'pending';
+      r.outbox.breakStore('io', ['release', 'markRetry'], 1);
+      r.engine.kick('dose_recorded');
+      await r.time.settle();
+      expect(r.outbox.failures).toHaveLength(1);
+      expect(r.engine.status()).toMatchObject({ state: 'store_error', storeProblem: { code: 'store_io' } });
+
+      open(deliveredAa(r.transport.sent[0] as string));
+      const later = r.outbox.add({ patientId: 'P2' });
+      r.engine.kick('dose_recorded');
+      await r.time.advance(60_000);
+      expect(r.outbox.get(first.seq)?.state).toBe('accepted');
+      expect(r.outbox.get(later.seq)?.state).toBe('accepted');
+      expect(r.engine.status().state).toBe('idle');
+      await r.engine.stop();
+    });
+
+    it('an I/O error in the lookup after a commit (an ACK naming another message) is shown, and the loop carries on', async () => {
+      const r = rig({ concurrency: 1 });
+      const a = r.outbox.add({ patientId: 'P1' });
+      const b = r.outbox.add({ patientId: 'P2' });
+      let first: string | undefined;
+      r.transport.script = (hl7, call) => {
+        if (call === 0) first = hl7;
+        return call === 1 ? { kind: 'delivered', ackText: ack(first as string), ackSegments: [] } : deliveredAa(hl7);
+      };
+      r.outbox.breakStore('io', ['byControlId']);
+      r.engine.start();
+      await r.time.settle();
+      expect(r.engine.status()).toMatchObject({ state: 'store_error', storeProblem: { code: 'store_io' } });
+      // The mismatch is still logged and the retry still recorded, without the lookup's extra detail.
+      const mismatch = r.events.find((e) => e.type === 'ack_mismatch') as Extract<SyncEvent, { type: 'ack_mismatch' }> | undefined;
+      expect(mismatch).toMatchObject({ seq: b.seq, received: a.messageControlId });
+      expect(mismatch?.knownEntrySeq).toBeUndefined();
+      expect(r.events.some((e) => e.type === 'retry' && e.seq === b.seq)).toBe(true);
+      r.outbox.healStore();
+      await r.time.advance(60_000);
+      expect(r.outbox.get(b.seq)?.state).toBe('accepted');
+      expect(r.engine.status().state).toBe('idle');
+      await r.engine.stop();
+    });
+
+    it('a status read that fails is shown rather than stale figures passing for online, and clears once reads work again', async () => {
+      const r = rig();
+      r.outbox.add({ patientId: 'P1' });
+      r.engine.start();
+      await r.time.settle();
+      r.outbox.breakStore('read_only', ['stats']);
+      expect(r.engine.status()).toMatchObject({ state: 'store_error', storeProblem: { code: 'store_read_only' } });
+      // The loop itself is not held back by it.
+      const later = r.outbox.add({ patientId: 'P2' });
+      r.engine.kick('dose_recorded');
+      await r.time.settle();
+      expect(r.outbox.get(later.seq)?.state).toBe('accepted');
+      r.outbox.healStore();
+      expect(r.engine.status()).toMatchObject({ state: 'idle', done: 2 });
+      expect(r.engine.status().storeProblem).toBeUndefined();
+      await r.engine.stop();
+    });
+  });
+
+  describe('pauses: a site problem keeps every dose waiting and is probed for until it is fixed', () => {
+    it('pauses with one message naming the cause, probes one message at a time on a capped backoff, and resumes on its own once fixed', async () => {
+      const cap = 10 * 60_000;
+      const r = rig({ concurrency: 4, backoff: { baseMs: 1_000, capMs: cap } });
+      for (let i = 0; i < 10; i++) r.outbox.add({ patientId: `P${i}` });
+      let problem: SubmitOutcome | undefined = { kind: 'auth', code: 'endpoint_misconfigured', reason: 'A proxy answered HTTP 404 at the registry address.' };
+      const probeTimes: number[] = [];
+      r.transport.script = (hl7) => {
+        if (!problem) return deliveredAa(hl7);
+        probeTimes.push(r.time.nowMs);
+        return problem;
+      };
+      r.engine.start();
+      await r.time.settle();
+      expect(r.engine.status()).toMatchObject({ state: 'needs_configuration', configurationProblem: { code: 'endpoint_misconfigured' } });
+      const firstRound = r.transport.sent.length;
+      r.transport.maxActive = 0;
+
+      await r.time.advance(2 * 3600_000);
+      const probes = r.transport.sent.length - firstRound;
+      // At least one probe per cap once ramped up, never more than the ramp plus one per half cap.
+      expect(probes).toBeGreaterThanOrEqual(12);
+      expect(probes).toBeLessThanOrEqual(35);
+      expect(r.transport.maxActive).toBe(1);
+      const gaps = probeTimes.slice(firstRound + 1).map((t, i) => t - (probeTimes[firstRound + i] as number));
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(cap);
+      // Every dose waits: none rejected, none dropped; and one message, not one per probe.
+      expect(r.outbox.entries.every((e) => e.state === 'pending')).toBe(true);
+      expect(r.events.filter((e) => e.type === 'paused')).toHaveLength(1);
+
+      // The cause changes (IT fixed the proxy, the certificate is now wrong): the message follows it.
+      problem = { kind: 'auth', code: 'tls_untrusted', reason: 'The certificate could not be verified.' };
+      await r.time.advance(cap);
+      expect(r.engine.status().configurationProblem?.code).toBe('tls_untrusted');
+      expect(r.events.filter((e) => e.type === 'paused')).toHaveLength(2);
+
+      problem = undefined;
+      await r.time.advance(cap + 1_000);
+      expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+      expect(r.engine.status().state).toBe('idle');
+      expect(r.events).toContainEqual({ type: 'resumed', reason: 'probe' });
+      await r.engine.stop();
+    });
+
+    it('"Send now" and a settings change resume a paused engine at once', async () => {
+      for (const reason of ['manual', 'settings_changed'] as const) {
+        const r = rig({ backoff: { baseMs: 1_000, capMs: 10 * 60_000 } });
+        for (let i = 0; i < 3; i++) r.outbox.add({ patientId: `P${i}` });
+        let broken = true;
+        r.transport.script = (hl7) => (broken ? { kind: 'auth', code: 'endpoint_misconfigured', reason: 'HTTP 404' } : deliveredAa(hl7));
+        r.engine.start();
+        await r.time.advance(30 * 60_000);
+        broken = false;
+        r.engine.kick(reason);
+        await r.time.settle();
+        expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+        expect(r.events).toContainEqual({ type: 'resumed', reason });
+        await r.engine.stop();
+      }
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { buildAck, type AckErrorInput } from '../../../../sync/hl7/ack-build';
 import type { AckCode } from '../../../../sync/hl7/ack-types';
-import type { OutboxEntry, OutboxOutcome, OutboxRepo, OutboxStats, RegistryMessage } from '../../../../electron/store/types';
+import { classifyError, type StoreErrorKind } from '../../../../electron/store/errors';
+import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxRepo, OutboxStats, RegistryMessage } from '../../../../electron/store/types';
 import type { Timers } from '../../../../sync/engine/types';
 import type { ConnectionCheck, RegistryTransport, SubmitOptions, SubmitOutcome } from '../../../../sync/transport/types';
 
@@ -14,10 +15,15 @@ export class VirtualTime {
   private skew = 0;
   private nextId = 1;
   private pending = new Map<number, { at: number; fn: () => void }>();
+  /** Every delay asked of setTimeout, as given (to catch NaN, negative and overflowing waits). */
+  readonly delays: number[] = [];
   readonly clock = { now: (): Date => new Date(this.nowMs) };
+  /** What the engine's waits run on: never moved by jump(). */
+  readonly monotonic = { now: (): number => this.mono };
   readonly timers: Timers = {
     setTimeout: (fn, ms) => {
       const id = this.nextId++;
+      this.delays.push(ms);
       this.pending.set(id, { at: this.mono + Math.max(0, ms), fn });
       return id;
     },
@@ -64,6 +70,21 @@ export class VirtualTime {
 
 const FINAL = new Set(['accepted', 'warning', 'cancelled', 'superseded']);
 
+const SQLITE_CODE: Record<StoreErrorKind, string> = {
+  disk_full: 'SQLITE_FULL',
+  io: 'SQLITE_IOERR_WRITE',
+  read_only: 'SQLITE_READONLY',
+  corrupt: 'SQLITE_CORRUPT',
+  busy: 'SQLITE_BUSY',
+  constraint: 'SQLITE_CONSTRAINT',
+  durability: 'SQLITE_MISUSE',
+  newer_version: 'SQLITE_MISUSE',
+  not_found: 'SQLITE_MISUSE',
+  conflict: 'SQLITE_MISUSE',
+};
+
+type OutboxMethod = keyof OutboxRepo;
+
 export class FakeOutbox implements OutboxRepo {
   entries: OutboxEntry[] = [];
   private seq = 0;
@@ -79,6 +100,31 @@ export class FakeOutbox implements OutboxRepo {
   log: string[] = [];
   /** The next this-many recordOutcomes calls fail as a full or broken disk would. */
   failNextRecords = 0;
+  private broken: { kind: StoreErrorKind; methods: Set<OutboxMethod> | undefined; remaining: number } | undefined;
+  /** Calls that threw because of breakStore(), by method. */
+  failures: OutboxMethod[] = [];
+
+  /**
+   * From now on the given methods (all, when none are named) throw what the real store throws for
+   * `kind` (a classified StoreError, as electron/store/open-store.ts wraps SQLite's), `times` times
+   * or until healStore().
+   */
+  breakStore(kind: StoreErrorKind, methods?: OutboxMethod[], times = Number.POSITIVE_INFINITY): void {
+    this.broken = { kind, methods: methods ? new Set(methods) : undefined, remaining: times };
+  }
+
+  healStore(): void {
+    this.broken = undefined;
+  }
+
+  private check(method: OutboxMethod): void {
+    const b = this.broken;
+    if (!b || b.remaining <= 0 || (b.methods && !b.methods.has(method))) return;
+    b.remaining -= 1;
+    this.failures.push(method);
+    const raw = Object.assign(new Error(b.kind === 'disk_full' ? 'database or disk is full' : `simulated ${b.kind}`), { code: SQLITE_CODE[b.kind] });
+    throw classifyError(raw, 'updating the reporting queue');
+  }
 
   add(e: { patientId: string; doseId?: string; action?: 'A' | 'U' | 'D'; controlId?: string; messageText?: string; state?: OutboxEntry['state']; deadlineAt?: string }): OutboxEntry {
     this.seq += 1;
@@ -118,6 +164,7 @@ export class FakeOutbox implements OutboxRepo {
   // across patients, earliest deadline first (none last), then seq.
   claimDue(now: Date, limit: number, maxBackoffMs: number): OutboxEntry[] {
     this.claimCalls += 1;
+    this.check('claimDue');
     const cap = now.getTime() + maxBackoffMs;
     const due = this.entries.filter((o) => {
       if (o.state !== 'pending') return false;
@@ -152,12 +199,15 @@ export class FakeOutbox implements OutboxRepo {
   }
 
   setMessages(messages: readonly { seq: number; text: string }[]): OutboxEntry[] {
+    this.check('setMessages');
     this.commits.push({ kind: 'messages', size: messages.length });
     return messages.map((m) => this.setMessage(m.seq, m.text));
   }
 
-  recordOutcomes(outcomes: readonly OutboxOutcome[]): void {
+  /** The fake knows no doses, so nothing is ever deleted and no outcome closes another entry. */
+  recordOutcomes(outcomes: readonly OutboxOutcome[]): OutboxClosure[] {
     for (const o of outcomes) this.find(o.seq);
+    this.check('recordOutcomes');
     if (this.failNextRecords > 0) {
       this.failNextRecords -= 1;
       throw new Error('disk I/O error');
@@ -169,6 +219,7 @@ export class FakeOutbox implements OutboxRepo {
       else if (o.kind === 'rejected') this.markRejected(o.seq, o.ack);
       else this.markRetry(o.seq, o.nextAttemptAt, o.error);
     }
+    return [];
   }
 
   private settle(seq: number, state: 'accepted' | 'warning' | 'rejected', ack: { code: string; text: string; messages: RegistryMessage[] }): void {
@@ -191,6 +242,7 @@ export class FakeOutbox implements OutboxRepo {
   }
 
   markRetry(seq: number, nextAttemptAt: Date, error: string): void {
+    this.check('markRetry');
     const e = this.find(seq);
     if (e.state !== 'sending') return;
     e.state = 'pending';
@@ -198,7 +250,33 @@ export class FakeOutbox implements OutboxRepo {
     e.lastError = error;
   }
 
+  release(seq: number, nextAttemptAt: Date, reason?: string): void {
+    this.check('release');
+    const e = this.find(seq);
+    if (e.state !== 'sending') return;
+    e.state = 'pending';
+    e.attempts = Math.max(0, e.attempts - 1);
+    e.nextAttemptAt = nextAttemptAt.toISOString();
+    if (reason !== undefined) e.lastError = reason;
+  }
+
+  makeDue(now: Date): number {
+    this.check('makeDue');
+    const at = now.toISOString();
+    const later = this.entries.filter((e) => e.state === 'pending' && e.nextAttemptAt > at);
+    for (const e of later) e.nextAttemptAt = at;
+    return later.length;
+  }
+
+  rebaseDue(deltaMs: number): number {
+    this.check('rebaseDue');
+    const pending = this.entries.filter((e) => e.state === 'pending');
+    for (const e of pending) e.nextAttemptAt = new Date(Date.parse(e.nextAttemptAt) + deltaMs).toISOString();
+    return pending.length;
+  }
+
   recoverInFlight(now: Date): number {
+    this.check('recoverInFlight');
     let n = 0;
     for (const e of this.entries) {
       if (e.state === 'sending') {
@@ -216,11 +294,13 @@ export class FakeOutbox implements OutboxRepo {
   }
 
   byControlId(id: string): OutboxEntry | undefined {
+    this.check('byControlId');
     const e = this.entries.find((x) => x.messageControlId === id);
     return e ? { ...e } : undefined;
   }
 
   stats(): OutboxStats {
+    this.check('stats');
     const count = (s: string) => this.entries.filter((e) => e.state === s).length;
     const accepted = this.entries.filter((e) => e.completedAt && (e.state === 'accepted' || e.state === 'warning')).map((e) => e.completedAt as string);
     const s: OutboxStats = { pending: count('pending'), sending: count('sending'), accepted: count('accepted'), warning: count('warning'), rejected: count('rejected') };
@@ -237,6 +317,7 @@ export class FakeOutbox implements OutboxRepo {
   }
 
   nextDueAt(): string | undefined {
+    this.check('nextDueAt');
     return this.entries
       .filter((e) => e.state === 'pending')
       .map((e) => e.nextAttemptAt)

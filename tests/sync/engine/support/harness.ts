@@ -26,6 +26,7 @@ export function rig(overrides: Partial<SyncEngineOptions> = {}, seedRandom = 0.5
       return fakeMessage(e);
     },
     clock: time.clock,
+    monotonic: time.monotonic,
     timers: time.timers,
     random: () => seedRandom,
     concurrency: 4,

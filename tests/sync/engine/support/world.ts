@@ -114,8 +114,9 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function world(options: { patients?: number; sim?: SimulatorOptions; timeoutMs?: number } = {}): Promise<World> {
-  const tmp = tempDir();
+/** `dir`: where the database goes (e.g. a small file system); by default a fresh temp folder, removed on close. */
+export async function world(options: { patients?: number; sim?: SimulatorOptions; timeoutMs?: number; dir?: string } = {}): Promise<World> {
+  const tmp = options.dir ? { dir: options.dir, cleanup: () => undefined } : tempDir();
   const path = join(tmp.dir, 'dosedesk.sqlite');
   const store = openStore(path, { utcOffsetMinutes: () => -300 });
   const seeded = seed(store, options.patients ?? 20);
@@ -124,6 +125,7 @@ export async function world(options: { patients?: number; sim?: SimulatorOptions
   const events: SyncEvent[] = [];
   const engines: SyncEngine[] = [];
   let next = 0;
+  let closed = false;
   const w: World = {
     store,
     path,
@@ -165,6 +167,9 @@ export async function world(options: { patients?: number; sim?: SimulatorOptions
       await w.waitFor(() => unsettled(store.outbox.stats()) === 0, 'every outbox entry to settle', timeoutMs);
     },
     async close() {
+      // Idempotent: a test on a small disk closes before unmounting, and afterEach closes again.
+      if (closed) return;
+      closed = true;
       await Promise.all(engines.map((e) => e.stop()));
       transport.dispose();
       await sim.stop();
