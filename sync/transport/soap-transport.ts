@@ -4,6 +4,7 @@ import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { classifyFault, classifyHttpStatus, classifyNetworkError, type NotDelivered } from './classify';
 import { escapeHl7, tryParseMessage } from '../hl7';
 import { decodePayload, encodePayload, splitSegments } from './hl7-payload';
+import { newProbeControlId } from './probe-id';
 import { parseRetryAfter } from './retry-after';
 import { isLoopbackHost, parseEndpointSettings, type EndpointSettings } from './settings';
 import {
@@ -140,7 +141,7 @@ export class SoapTransport implements RegistryTransport {
   private probeMessage(): string {
     const ts = new Date(this.now()).toISOString().replace(/[-:T]/g, '').slice(0, 14);
     const facility = escapeHl7(this.settings.facilityId);
-    return `MSH|^~\\&|${this.applicationName}|${facility}|||${ts}||ACK^V04^ACK|PROBE-${ts}|P|2.5.1\r`;
+    return `MSH|^~\\&|${this.applicationName}|${facility}|||${ts}||ACK^V04^ACK|${newProbeControlId()}|P|2.5.1\r`;
   }
 
   private async exchange(operation: SoapOperation, envelope: string, signal?: AbortSignal): Promise<Exchange> {

@@ -267,6 +267,24 @@ describe('checkConnection', () => {
     expect(sim.received()[0]?.ackCode).toBe('AR');
   });
 
+  it('gives every probe its own MSH-10 of at most 20 characters, even two in the same second', async () => {
+    await startSim({ connectivityTestSupported: false });
+    // A frozen clock: both probes are built in the same second.
+    const t = createSoapTransport(massachusettsPreset({ url: sim.url, ...creds }), { now: () => NOW().getTime() });
+    transports.push(t);
+    expect(await t.checkConnection()).toMatchObject({ ok: true });
+    expect(await t.checkConnection()).toMatchObject({ ok: true });
+    const ids = sim.received().map((r) => r.controlId ?? '');
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) {
+      // NIST/IIS practice (docs/domain.md §1.2) keeps MSH-10 to 20 characters; the dash keeps a
+      // probe's id apart from every dose's (20 base32 characters, no dash).
+      expect(id.length).toBeLessThanOrEqual(20);
+      expect(id).toMatch(/^PROBE-[0-9A-Z]+$/);
+    }
+  });
+
   it('reports bad credentials as a stop-and-alert outcome', async () => {
     await startSim({ connectivityTestSupported: false });
     expect(await mass({ password: 'wrong' }).checkConnection()).toMatchObject({ ok: false, kind: 'auth', code: 'security_fault' });
