@@ -1,9 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { classifyFault, classifyHttpStatus, classifyNetworkError, type NotDelivered } from './classify';
+import axios, { AxiosError, type AxiosInstance, isAxiosError } from 'axios';
+import { answerTooLarge, classifyFault, classifyHttpAnswer, classifyNetworkError, payloadEncodingMismatch, type HttpAnswer, type NotDelivered } from './classify';
 import { escapeHl7, tryParseMessage } from '../hl7';
-import { decodePayload, encodePayload, splitSegments } from './hl7-payload';
+import { batchUnwrap, decodePayload, encodePayload, fromBase64IfEncoded, splitSegments } from './hl7-payload';
 import { newProbeControlId } from './probe-id';
 import { parseRetryAfter } from './retry-after';
 import { isLoopbackHost, parseEndpointSettings, type EndpointSettings } from './settings';
@@ -31,7 +31,7 @@ export interface SoapTransportOptions {
 }
 
 type Exchange =
-  | { ok: true; status: number; answer: Extract<SoapResponse, { kind: 'return' | 'fault' }>; retryAfterMs?: number }
+  | { ok: true; http: Omit<HttpAnswer, 'problem'>; answer: Extract<SoapResponse, { kind: 'return' | 'fault' }>; retryAfterMs?: number }
   | { ok: false; outcome: NotDelivered };
 
 export class SoapTransport implements RegistryTransport {
@@ -95,9 +95,13 @@ export class SoapTransport implements RegistryTransport {
     if (ex.answer.kind === 'fault') return classifyFault(ex.answer, this.host, ex.retryAfterMs);
     const ackText = decodePayload(ex.answer.text, s);
     const ackSegments = splitSegments(ackText);
-    if (!ackSegments[0]?.startsWith('MSH') || !ackSegments.some((seg) => seg.startsWith('MSA'))) {
-      return classifyHttpStatus(ex.status, this.host, ex.retryAfterMs, 'its answer holds no HL7 acknowledgement (MSH and MSA)');
+    if (!holdsAck(ackSegments)) {
+      if (s.payloadEncoding === 'plain' && holdsAck(splitSegments(batchUnwrap(fromBase64IfEncoded(ex.answer.text))))) {
+        return payloadEncodingMismatch(this.host);
+      }
+      return classifyHttpAnswer({ ...ex.http, problem: 'its answer holds no HL7 acknowledgement (MSH and MSA)' }, s.url, this.host);
     }
+    // Registries key off the body, not the status: an ACK is the registry's word even under a 4xx/5xx.
     return { kind: 'delivered', ackText, ackSegments };
   }
 
@@ -164,15 +168,19 @@ export class SoapTransport implements RegistryTransport {
       });
       const retryAfterMs = parseRetryAfter(headerValue(res.headers['retry-after']), this.now());
       const body = typeof res.data === 'string' ? res.data : '';
+      const http: Omit<HttpAnswer, 'problem'> = { status: res.status, contentType: headerValue(res.headers['content-type']) ?? '', body: body.slice(0, 4096) };
+      const location = headerValue(res.headers['location']);
+      if (location !== undefined) http.location = location;
+      if (retryAfterMs !== undefined) http.retryAfterMs = retryAfterMs;
       const answer = parseSoapResponse(body);
       if (answer.kind === 'malformed') {
-        return { ok: false, outcome: classifyHttpStatus(res.status, this.host, retryAfterMs, answer.why) };
+        return { ok: false, outcome: classifyHttpAnswer({ ...http, problem: answer.why }, this.settings.url, this.host) };
       }
-      if (answer.kind === 'return' && res.status !== 200) {
-        return { ok: false, outcome: classifyHttpStatus(res.status, this.host, retryAfterMs, 'it sent a response with an error status') };
-      }
-      return retryAfterMs === undefined ? { ok: true, status: res.status, answer } : { ok: true, status: res.status, answer, retryAfterMs };
+      return retryAfterMs === undefined ? { ok: true, http, answer } : { ok: true, http, answer, retryAfterMs };
     } catch (e) {
+      if (isAxiosError(e) && e.code === AxiosError.ERR_BAD_RESPONSE && /maxContentLength/.test(e.message)) {
+        return { ok: false, outcome: answerTooLarge(this.host, MAX_ANSWER_BYTES) };
+      }
       const code = isAxiosError(e) ? (e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.code : undefined;
       const message = e instanceof Error ? e.message : String(e);
       return { ok: false, outcome: classifyNetworkError(code, message, this.host, abortedBy, this.settings.timeoutMs) };
@@ -187,6 +195,10 @@ export class SoapTransport implements RegistryTransport {
 function sendingFacility(hl7: string): string {
   const header = tryParseMessage(splitSegments(hl7)[0] ?? '');
   return header.ok ? header.message.get('MSH', 4) : '';
+}
+
+function holdsAck(segments: string[]): boolean {
+  return (segments[0]?.startsWith('MSH') ?? false) && segments.some((seg) => seg.startsWith('MSA'));
 }
 
 function headerValue(v: unknown): string | undefined {
