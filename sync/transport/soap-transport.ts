@@ -102,7 +102,7 @@ export class SoapTransport implements RegistryTransport {
       return classifyHttpAnswer({ ...ex.http, problem: 'its answer holds no HL7 acknowledgement (MSH and MSA)' }, s.url, this.host);
     }
     // Registries key off the body, not the status: an ACK is the registry's word even under a 4xx/5xx.
-    return { kind: 'delivered', ackText, ackSegments };
+    return { kind: 'delivered', ackText, ackSegments, host: this.host };
   }
 
   /**

@@ -36,7 +36,13 @@ export type OutcomeCode =
 
 export type SubmitOutcome =
   /** The registry answered with an HL7 ACK. Whether it accepted the dose is in the ACK (MSA-1/ERR). */
-  | { kind: 'delivered'; ackText: string; ackSegments: string[] }
+  | {
+      kind: 'delivered';
+      ackText: string;
+      ackSegments: string[];
+      /** The registry's host (and port), for messages about what the ACK means. */
+      host?: string;
+    }
   /**
    * Transient: send the same bytes again later. For `malformed_response` (HTTP 200 without a
    * readable ACK) docs/domain.md §2.3 advises one retry, then review by a person: the engine counts. `maybeDelivered` is true when the request may have
