@@ -205,6 +205,24 @@ describe('faults mapped to outcomes', () => {
     if (code === 'endpoint_misconfigured') expect(out.kind !== 'delivered' && out.reason).toContain(new URL(location, fake.url).href);
   });
 
+  it('a redirect without a usable Location is an endpoint problem, never a crash', async () => {
+    const variants: Record<string, string>[] = [{}, { Location: 'http://[not-a-host' }];
+    for (const headers of variants) {
+      const fake = await cannedServer(302, '', headers);
+      expect(await transport(massachusettsPreset({ url: fake.url, ...creds })).submit(sampleVxu({ controlId: 'H', doseId: 'D' }))).toMatchObject({ kind: 'auth', code: 'endpoint_misconfigured' });
+    }
+  });
+
+  it('a firewall page without a title, or a 4xx with an empty body, still names the status and the host', async () => {
+    for (const body of ['<html><body>denied</body></html>', '']) {
+      const fake = await cannedServer(406, body, { 'Content-Type': body ? 'text/html' : 'text/plain' });
+      const out = await transport(massachusettsPreset({ url: fake.url, ...creds })).submit(sampleVxu({ controlId: 'H', doseId: 'D' }));
+      expect(out).toMatchObject({ kind: 'auth', code: 'network_refused' });
+      expect(out.kind === 'auth' && out.reason).toContain(`HTTP 406`);
+      expect(out.kind === 'auth' && out.reason).toContain(new URL(fake.url).host);
+    }
+  });
+
   it('reads the ACK inside a SOAP return whatever the HTTP status', async () => {
     const ack = 'MSH|^~\\&|MIIS|99990|DoseDesk|10144|20251015||ACK^V04^ACK|A1|P|2.5.1\rMSA|AR|H\rERR||PID^1^7|101^Required field missing^HL70357|E\r';
     const fake = await cannedServer(400, `<Envelope xmlns="http://www.w3.org/2003/05/soap-envelope"><Body><submitSingleMessageResponse xmlns="urn:cdc:iisb:2011"><return>${ack.replace(/&/g, '&amp;').replace(/\r/g, '&#13;')}</return></submitSingleMessageResponse></Body></Envelope>`);
