@@ -150,7 +150,7 @@ export class SoapTransport implements RegistryTransport {
 
   private async exchange(operation: SoapOperation, envelope: string, signal?: AbortSignal): Promise<Exchange> {
     const controller = new AbortController();
-    let abortedBy: 'timeout' | 'caller' | null = null;
+    let abortedBy: 'timeout' | 'caller' | 'too_large' | null = null;
     const onCallerAbort = () => {
       abortedBy ??= 'caller';
       controller.abort();
@@ -165,6 +165,14 @@ export class SoapTransport implements RegistryTransport {
       const res = await this.client.post<string>(this.settings.url, envelope, {
         headers: { 'Content-Type': soapContentType(operation), Accept: 'application/soap+xml, text/xml' },
         signal: controller.signal,
+        // A Content-Length over the limit is known with the first bytes. Waiting for the rest
+        // would, on a slow link, end in the timeout: an "outage" instead of this answer's problem.
+        onDownloadProgress: (p) => {
+          if ((p.total ?? 0) > MAX_ANSWER_BYTES || p.loaded > MAX_ANSWER_BYTES) {
+            abortedBy ??= 'too_large';
+            controller.abort();
+          }
+        },
       });
       const retryAfterMs = parseRetryAfter(headerValue(res.headers['retry-after']), this.now());
       const body = typeof res.data === 'string' ? res.data : '';
@@ -178,12 +186,13 @@ export class SoapTransport implements RegistryTransport {
       }
       return retryAfterMs === undefined ? { ok: true, http, answer } : { ok: true, http, answer, retryAfterMs };
     } catch (e) {
-      if (isAxiosError(e) && e.code === AxiosError.ERR_BAD_RESPONSE && /maxContentLength/.test(e.message)) {
-        return { ok: false, outcome: answerTooLarge(this.host, MAX_ANSWER_BYTES) };
-      }
+      // Axios's own limit catches a body without Content-Length that grows past it.
+      const overLimit = isAxiosError(e) && e.code === AxiosError.ERR_BAD_RESPONSE && /maxContentLength/.test(e.message);
+      const cause: 'timeout' | 'caller' | 'too_large' | null = abortedBy;
+      if (cause === 'too_large' || overLimit) return { ok: false, outcome: answerTooLarge(this.host, MAX_ANSWER_BYTES) };
       const code = isAxiosError(e) ? (e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.code : undefined;
       const message = e instanceof Error ? e.message : String(e);
-      return { ok: false, outcome: classifyNetworkError(code, message, this.host, abortedBy, this.settings.timeoutMs) };
+      return { ok: false, outcome: classifyNetworkError(code, message, this.host, cause, this.settings.timeoutMs) };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onCallerAbort);

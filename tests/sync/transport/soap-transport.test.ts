@@ -348,6 +348,47 @@ describe('answers that are not what was asked for (issue 11 item 17)', () => {
     expect(sim.stats).toMatchObject({ adds: 1, resends: 1 });
   });
 
+  it('an answer announced as over 10 MiB is refused at once, before a slow link turns it into a timeout', async () => {
+    // Headers promising 20 MiB, then a trickle that never finishes: reading it would only end
+    // in the timeout, which would count as an outage ("Offline") instead of this message's problem.
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/soap+xml', 'Content-Length': String(20 * 1024 * 1024) });
+        res.write('<Envelope>');
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/soap`;
+    const out = await transport(massachusettsPreset({ url, ...creds }, { timeoutMs: 5000 })).submit(sampleVxu({ controlId: 'SLOW', doseId: 'D1' }));
+    expect(out).toMatchObject({ kind: 'retry', code: 'answer_too_large', maybeDelivered: true });
+  });
+
+  it('an answer over 10 MiB without a Content-Length (chunked) is stopped at the limit', async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/soap+xml' });
+        const chunk = Buffer.alloc(1024 * 1024, 0x20);
+        let sent = 0;
+        const pump = (): void => {
+          // Bounded: 12 MiB at most, and nothing more once the client has hung up.
+          while (sent < 12 && !res.destroyed) {
+            sent++;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/soap`;
+    expect(await transport(massachusettsPreset({ url, ...creds }, { timeoutMs: 5000 })).submit(sampleVxu({ controlId: 'CHUNK', doseId: 'D1' }))).toMatchObject({ kind: 'retry', code: 'answer_too_large' });
+  });
+
   it('an answer just under the limit is still read', async () => {
     await startSim({ faults: { oversizedAnswerBytes: 9 * 1024 * 1024 } });
     sim.failNext(1, 'oversizedAnswer');
