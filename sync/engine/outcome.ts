@@ -35,8 +35,9 @@ export type Decision =
 
 /**
  * Where a pause's fix lies. `site_identity`: a value from the site's HL7 settings (Vaccine PIN,
- * receiving facility, processing ID) — the messages already built for waiting doses carry the
- * old value, so they must be rebuilt once it is corrected before resending can succeed.
+ * receiving facility, processing ID), or the SOAP facilityID that must match it. When the fix is
+ * an HL7 setting, the messages already built for waiting doses still carry the old value, and
+ * resending those same bytes cannot succeed until they are rebuilt.
  */
 export type PauseArea = 'credentials' | 'endpoint' | 'connection_options' | 'network' | 'site_identity' | 'message_header';
 
