@@ -153,6 +153,62 @@ function classify(code: AckCode, errors: AckError[]): Pick<ParsedAck, 'outcome' 
   return { outcome, messageRejected, rejectedOrderGroups, retryable };
 }
 
+/**
+ * MSH fields that carry who is sending and to whom, all from the site's configuration (Vaccine
+ * PIN, receiving application and facility, processing mode, responsible organizations).
+ */
+const SITE_IDENTITY_FIELDS: ReadonlyMap<number, string> = new Map([
+  [3, 'sending application'],
+  [4, 'sending facility'],
+  [5, 'receiving application'],
+  [6, 'receiving facility'],
+  [11, 'processing ID (production or test)'],
+  [22, 'sending responsible organization'],
+  [23, 'receiving responsible organization'],
+]);
+
+/** MSH fields that belong to one message, not to every message: an error there is that message's. */
+const PER_MESSAGE_FIELDS = new Set([7, 10]);
+
+// Registries that report an unknown org code without pointing at MSH-4 (in ERR-8 or MSA-3).
+const FACILITY_WORDS = /\b(facility|facility id|org(?:anization|anisation)?(?: code| id)?|vaccine pin|pin)\b/i;
+const NOT_KNOWN_WORDS = /\b(unknown|invalid|not (?:recogni[sz]ed|registered|found|valid|active|authori[sz]ed|enrolled)|inactive|unregistered|does not match|mismatch)\b/i;
+
+export interface HeaderProblem {
+  /** `site_identity`: a value from the site's configuration; `message_header`: the message format itself. */
+  kind: 'site_identity' | 'message_header';
+  /** MSH field number, when the registry pointed at one. */
+  field?: number;
+  /** What the field is, in words (`sending facility`). */
+  fieldName?: string;
+  error?: AckError;
+  /** The registry's words. */
+  message: string;
+}
+
+/**
+ * An error-severity problem in the message header rather than in the patient or the dose: no edit
+ * of a dose can fix it, and every message from this site would get the same answer.
+ */
+export function headerProblem(ack: Pick<ParsedAck, 'errors' | 'text'>): HeaderProblem | undefined {
+  const hard = ack.errors.filter((e) => e.severity === 'E');
+  for (const e of hard) {
+    if (e.location?.segment !== 'MSH') continue;
+    const field = e.location.field;
+    if (field !== undefined && PER_MESSAGE_FIELDS.has(field)) continue;
+    const name = field === undefined ? undefined : SITE_IDENTITY_FIELDS.get(field);
+    const p: HeaderProblem = { kind: name ? 'site_identity' : 'message_header', error: e, message: e.message };
+    if (field !== undefined) p.field = field;
+    if (name) p.fieldName = name;
+    return p;
+  }
+  const aboutFacility = (text: string) => FACILITY_WORDS.test(text) && NOT_KNOWN_WORDS.test(text);
+  const unlocated = hard.find((e) => !e.location && aboutFacility(e.message));
+  if (unlocated) return { kind: 'site_identity', error: unlocated, message: unlocated.message };
+  if (hard.length === 0 && ack.text && aboutFacility(ack.text)) return { kind: 'site_identity', message: ack.text };
+  return undefined;
+}
+
 /** Every ERR segment of a parsed message, structured. */
 export function readErrors(msg: Hl7Message, sent?: Hl7Message): AckError[] {
   const msaText = msg.get('MSA', 3).trim();

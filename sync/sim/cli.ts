@@ -23,6 +23,10 @@ const USAGE = `Usage: npm run registry-sim -- [options]
   --retry-after S          Retry-After seconds sent with 503/429
   --security-fault-rate R  --too-large-rate R  --unknown-fault-rate R  --unsupported-op-rate R
   --malformed-rate R  --non-hl7-rate R  --lost-ack-rate R
+  --http400-rate R  --http406-rate R  --proxy-auth-rate R  --http408-rate R   (a firewall, gateway or proxy)
+  --captive-redirect-rate R  --captive-page-rate R                         (guest Wi-Fi not signed in)
+  --commit-ack-rate R  --oversized-rate R                                  (CA only; an answer over 10 MiB)
+  --facility PIN           a registered sending facility (MSH-4; repeatable; default: any)
   --record DIR             write every received message to DIR
 `;
 
@@ -62,6 +66,15 @@ function parseOptions(argv: string[]): SimulatorOptions {
       'malformed-rate': { type: 'string' },
       'non-hl7-rate': { type: 'string' },
       'lost-ack-rate': { type: 'string' },
+      'http400-rate': { type: 'string' },
+      'http406-rate': { type: 'string' },
+      'proxy-auth-rate': { type: 'string' },
+      'http408-rate': { type: 'string' },
+      'captive-redirect-rate': { type: 'string' },
+      'captive-page-rate': { type: 'string' },
+      'commit-ack-rate': { type: 'string' },
+      'oversized-rate': { type: 'string' },
+      facility: { type: 'string', multiple: true },
       record: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -101,6 +114,14 @@ function parseOptions(argv: string[]): SimulatorOptions {
     malformedEnvelopeRate: rate(values['malformed-rate'], 'malformed-rate'),
     nonHl7ReturnRate: rate(values['non-hl7-rate'], 'non-hl7-rate'),
     lostAckRate: rate(values['lost-ack-rate'], 'lost-ack-rate'),
+    http400Rate: rate(values['http400-rate'], 'http400-rate'),
+    http406Rate: rate(values['http406-rate'], 'http406-rate'),
+    http407Rate: rate(values['proxy-auth-rate'], 'proxy-auth-rate'),
+    http408Rate: rate(values['http408-rate'], 'http408-rate'),
+    captivePortalRedirectRate: rate(values['captive-redirect-rate'], 'captive-redirect-rate'),
+    captivePortalPageRate: rate(values['captive-page-rate'], 'captive-page-rate'),
+    commitAckRate: rate(values['commit-ack-rate'], 'commit-ack-rate'),
+    oversizedAnswerRate: rate(values['oversized-rate'], 'oversized-rate'),
   };
   const credentials = values.credentials ?? 'either';
   if (credentials !== 'wsse' && credentials !== 'body' && credentials !== 'either') throw new Error(`--credentials must be wsse, body or either.`);
@@ -123,6 +144,7 @@ function parseOptions(argv: string[]): SimulatorOptions {
     recordDir: values.record,
     warningsAs,
     ackSegmentEnd: ackEnd,
+    registeredFacilities: values.facility,
   };
 }
 

@@ -22,7 +22,23 @@ export type FaultKind =
   /** Process and store the message, then answer 200 with a return that is not HL7. */
   | 'nonHl7Return'
   /** Process and store the message, then close the connection: the ACK is lost. */
-  | 'lostAck';
+  | 'lostAck'
+  /** A firewall or gateway in front of the registry refuses the request: HTTP 400, an HTML page, no SOAP. */
+  | 'http400'
+  /** A gateway refuses the request's media type: HTTP 406, no SOAP. */
+  | 'http406'
+  /** A proxy on the site's network wants a sign-in: HTTP 407 with Proxy-Authenticate. */
+  | 'http407'
+  /** The server gave up waiting for the request: HTTP 408, nothing processed. */
+  | 'http408'
+  /** Guest Wi-Fi not signed in: HTTP 302 to a login page on another host. */
+  | 'captivePortalRedirect'
+  /** Guest Wi-Fi not signed in: HTTP 200 with the login page as HTML. */
+  | 'captivePortalPage'
+  /** Process and store the message, then answer only a commit acknowledgement (MSA-1 CA). */
+  | 'commitAck'
+  /** Process and store the message, then answer 200 with more than 10 MiB. */
+  | 'oversizedAnswer';
 
 export interface FaultSettings {
   /** Added before every answer: a fixed delay, or [min, max] drawn from the seeded generator. */
@@ -41,6 +57,16 @@ export interface FaultSettings {
   malformedEnvelopeRate?: number;
   nonHl7ReturnRate?: number;
   lostAckRate?: number;
+  http400Rate?: number;
+  http406Rate?: number;
+  http407Rate?: number;
+  http408Rate?: number;
+  captivePortalRedirectRate?: number;
+  captivePortalPageRate?: number;
+  commitAckRate?: number;
+  oversizedAnswerRate?: number;
+  /** Size of the body an `oversizedAnswer` sends (bytes; default 11 MiB). */
+  oversizedAnswerBytes?: number;
   seed?: number;
 }
 
@@ -57,7 +83,19 @@ const RATE_ORDER: [keyof FaultSettings, FaultKind][] = [
   ['malformedEnvelopeRate', 'malformedEnvelope'],
   ['nonHl7ReturnRate', 'nonHl7Return'],
   ['lostAckRate', 'lostAck'],
+  // Appended, never inserted: a seed keeps drawing the same faults for the older rates.
+  ['http400Rate', 'http400'],
+  ['http406Rate', 'http406'],
+  ['http407Rate', 'http407'],
+  ['http408Rate', 'http408'],
+  ['captivePortalRedirectRate', 'captivePortalRedirect'],
+  ['captivePortalPageRate', 'captivePortalPage'],
+  ['commitAckRate', 'commitAck'],
+  ['oversizedAnswerRate', 'oversizedAnswer'],
 ];
+
+/** Just past the 10 MiB a client like DoseDesk's reads of one answer. */
+export const DEFAULT_OVERSIZED_ANSWER_BYTES = 11 * 1024 * 1024;
 
 export const FAULT_KINDS: readonly FaultKind[] = RATE_ORDER.map(([, k]) => k);
 
@@ -116,5 +154,9 @@ export class FaultPlan {
 
   retryAfterSeconds(): number {
     return this.settings.retryAfterSeconds ?? 1;
+  }
+
+  oversizedAnswerBytes(): number {
+    return Math.max(0, this.settings.oversizedAnswerBytes ?? DEFAULT_OVERSIZED_ANSWER_BYTES);
   }
 }

@@ -13,6 +13,8 @@ export interface ProcessOptions {
   /** Segment ends in ACKs. */
   ackSegmentEnd: '\r' | '\n' | '\r\n';
   now: () => Date;
+  /** See RuleContext.registeredFacilities. */
+  registeredFacilities?: () => ReadonlySet<string> | undefined;
 }
 
 export interface ProcessResult {
@@ -58,6 +60,7 @@ export class VxuProcessor {
       quirks: this.options.quirks,
       facilityId,
       holds: (key) => this.store.holds(key),
+      registeredFacilities: this.options.registeredFacilities?.(),
     });
     const reject = issues.some((i) => i.level === 'reject');
     const messageError = issues.some((i) => i.level === 'message');
@@ -70,6 +73,16 @@ export class VxuProcessor {
     const result = this.finish(msg, controlId, code, reported.map(toAckError), stored);
     if (controlId && !reject) this.store.rememberAck(facility, controlId, result.ackText, hl7);
     return result;
+  }
+
+  /**
+   * An enhanced-mode commit acknowledgement (MSA-1 CA): "received and stored safely", saying
+   * nothing of whether the content was accepted. Registries in enhanced mode send this first and
+   * the application acknowledgement later.
+   */
+  commitAck(hl7: string): string {
+    const parsed = tryParseMessage(hl7);
+    return this.finish(parsed.ok ? parsed.message : undefined, parsed.ok ? parsed.message.controlId : rawControlId(hl7), 'CA', [], 0).ackText;
   }
 
   private storeGroups(msg: Hl7Message, issues: RuleIssue[]): number {

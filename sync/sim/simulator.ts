@@ -46,6 +46,11 @@ export interface SimulatorOptions {
   ackSegmentEnd?: 'cr' | 'lf' | 'crlf' | 'raw-cr';
   /** Largest hl7Message accepted before a MessageTooLargeFault; default 64 KiB. */
   maxMessageBytes?: number;
+  /**
+   * When set, the only MSH-4 sending facilities (org code / Vaccine PIN) the registry knows; a
+   * message from any other is refused with an AR whose ERR points at MSH-4. Default: any.
+   */
+  registeredFacilities?: string[];
   /** Clock for date rules and ACK timestamps. */
   now?: () => Date;
 }
@@ -94,6 +99,8 @@ export interface RegistrySimulator {
   /** The next `count` requests fail with `kind`. */
   failNext(count: number, kind: FaultKind): void;
   setQuirks(quirks: QuirkName[]): void;
+  /** Replaces the registered sending facilities; undefined accepts any again. */
+  setRegisteredFacilities(facilities: string[] | undefined): void;
   readonly stats: SimulatorStats;
   /** Forgets stored doses, remembered ACKs, received messages, counters and queued faults (rates stay). */
   reset(): void;
@@ -132,6 +139,68 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+type NetworkDeviceFault = 'http400' | 'http406' | 'http407' | 'http408' | 'captivePortalRedirect' | 'captivePortalPage';
+
+/**
+ * Answers as a device between DoseDesk and the registry would: a firewall, a proxy or a guest
+ * Wi-Fi login page. None of them speaks SOAP, so none of these bodies is a SOAP envelope.
+ */
+function sendNetworkDeviceAnswer(res: http.ServerResponse, fault: NetworkDeviceFault, requestedHost: string): void {
+  const html = (title: string, text: string) => `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
+  const send = (status: number, body: string, headers: Record<string, string> = {}) =>
+    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), ...headers }).end(body);
+  switch (fault) {
+    case 'http400':
+      send(400, html('Request blocked', 'The request was blocked by the network security policy. Reference #18.2f4e1c.'));
+      return;
+    case 'http406':
+      send(406, html('Not Acceptable', 'An appropriate representation of the requested resource could not be found.'));
+      return;
+    case 'http407':
+      send(407, html('Proxy Authentication Required', 'Sign in to the web proxy to continue.'), { 'Proxy-Authenticate': 'Basic realm="clinic-proxy"' });
+      return;
+    case 'http408':
+      send(408, html('Request Timeout', 'The server timed out waiting for the request.'));
+      return;
+    case 'captivePortalRedirect': {
+      const back = encodeURIComponent(`http://${requestedHost}/`);
+      send(302, html('Sign in', 'Redirecting to the network login page.'), { Location: `${CAPTIVE_PORTAL_LOGIN_URL}?continue=${back}` });
+      return;
+    }
+    case 'captivePortalPage':
+      send(200, html('Welcome to Guest Wi-Fi', 'Accept the terms of use to connect to the internet.'));
+      return;
+  }
+}
+
+/** Where the simulated guest Wi-Fi sends a request that is not signed in. */
+export const CAPTIVE_PORTAL_LOGIN_URL = 'http://login.guest-wifi.example/portal';
+
+/** A 200 answer of `totalBytes`: a real envelope padded with a comment, streamed in pieces. */
+function sendOversized(res: http.ServerResponse, envelope: string, totalBytes: number): void {
+  const head = Buffer.from(`${envelope}<!--`);
+  const tail = Buffer.from('-->');
+  const padding = Math.max(0, totalBytes - head.length - tail.length);
+  res.writeHead(200, { 'Content-Type': 'application/soap+xml; charset=utf-8', 'Content-Length': String(head.length + padding + tail.length) });
+  res.write(head);
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  let left = padding;
+  const pump = (): void => {
+    while (left > 0) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      // A client that stops reading (it hit its size limit) closes the socket; stop writing then.
+      if (res.destroyed) return;
+      if (!res.write(piece)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end(tail);
+  };
+  pump();
+}
+
 function emptyStats(): Omit<SimulatorStats, keyof StoreStats> {
   return { requests: 0, submits: 0, connectivityTests: 0, processed: 0, resends: 0, controlIdConflicts: 0, securityRejections: 0, acks: { AA: 0, AE: 0, AR: 0 }, faults: {} };
 }
@@ -147,6 +216,7 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
   const now = options.now ?? (() => new Date());
   const ackEnd = options.ackSegmentEnd ?? 'cr';
   const quirks = new Set<QuirkName>(options.quirks ?? []);
+  let registeredFacilities: ReadonlySet<string> | undefined = options.registeredFacilities ? new Set(options.registeredFacilities) : undefined;
   const plan = new FaultPlan(options.faults);
   const store = new RegistryStore();
   let processor = newProcessor();
@@ -161,6 +231,7 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
       warningsAs: options.warningsAs ?? 'AE',
       ackSegmentEnd: ackEnd === 'lf' ? '\n' : ackEnd === 'crlf' ? '\r\n' : '\r',
       now,
+      registeredFacilities: () => registeredFacilities,
     });
   }
 
@@ -258,6 +329,15 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
           .writeHead(fault === 'http503' ? 503 : 429, { 'Content-Type': 'text/plain', 'Retry-After': String(plan.retryAfterSeconds()) })
           .end(fault === 'http503' ? 'Service Unavailable' : 'Too Many Requests');
         return;
+      case 'http400':
+      case 'http406':
+      case 'http407':
+      case 'http408':
+      case 'captivePortalRedirect':
+      case 'captivePortalPage':
+        if (entry) entry.outcome = 'faulted';
+        sendNetworkDeviceAnswer(res, fault, req.headers.host ?? host);
+        return;
       case 'securityFault':
       case 'messageTooLargeFault':
       case 'unknownFault':
@@ -335,6 +415,14 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
       answer('submitSingleMessage', 'Internal error: the message could not be processed at this time.');
       return;
     }
+    if (fault === 'commitAck') {
+      answer('submitSingleMessage', processor.commitAck(hl7));
+      return;
+    }
+    if (fault === 'oversizedAnswer') {
+      sendOversized(res, buildReturnEnvelope('submitSingleMessage', result.ackText), plan.oversizedAnswerBytes());
+      return;
+    }
     answer('submitSingleMessage', result.ackText);
   }
 
@@ -365,6 +453,9 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
     setQuirks: (q) => {
       quirks.clear();
       for (const name of q) quirks.add(name);
+    },
+    setRegisteredFacilities: (f) => {
+      registeredFacilities = f ? new Set(f) : undefined;
     },
     get stats(): SimulatorStats {
       return {

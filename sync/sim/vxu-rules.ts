@@ -44,6 +44,8 @@ export interface RuleContext {
   facilityId?: string;
   /** Dose keys the registry holds, for the cranberry quirk: `MSH-4|ORC-3.1^ORC-3.2`. */
   holds?: (key: string) => boolean;
+  /** When set, the only MSH-4 sending facilities the registry knows; any other is refused (AR). */
+  registeredFacilities?: ReadonlySet<string>;
 }
 
 export const SUPPORTED_PROCESSING_IDS = new Set(['P', 'T', 'D']);
@@ -114,6 +116,18 @@ export function checkVxu(msg: Hl7Message, ctx: RuleContext): RuleIssue[] {
   const processingId = msg.get('MSH', 11);
   if (!SUPPORTED_PROCESSING_IDS.has(processingId)) {
     add({ level: 'reject', location: at('MSH', 11), hl7Code: '202', message: `Processing ID ${processingId || '(empty)'} is not supported; use P, T or D.` });
+  }
+  const facility = msg.get('MSH', 4);
+  if (ctx.registeredFacilities && !ctx.registeredFacilities.has(facility)) {
+    // What a registry answers for an unknown or misspelt org code / Vaccine PIN: nothing in the
+    // message can be processed, and no edit of the dose would change that.
+    add({
+      level: 'reject',
+      location: at('MSH', 4),
+      hl7Code: '204',
+      applicationCode: '3',
+      message: `Sending facility "${facility || '(empty)'}" (MSH-4) is not registered with this registry. Message rejected.`,
+    });
   }
   if (issues.some((i) => i.level === 'reject')) return issues;
 

@@ -54,8 +54,31 @@ export function classifyFault(
   }
 }
 
-/** An HTTP answer that is not a SOAP envelope with a response or a fault. */
-export function classifyHttpStatus(status: number, host: string, retryAfterMs: number | undefined, bodyProblem: string): NotDelivered {
+/** An HTTP answer that is not a SOAP envelope with a response or a fault (or whose response holds no ACK). */
+export interface HttpAnswer {
+  status: number;
+  /** The Content-Type header, '' when absent. */
+  contentType: string;
+  /** The Location header of a redirect. */
+  location?: string;
+  /** The body (or its start): sniffed for a web page and its title. */
+  body: string;
+  retryAfterMs?: number;
+  /** What is wrong with the answer, in words that complete "… but …". */
+  problem: string;
+}
+
+/** 3xx a captive portal or an intercepting proxy uses to send a browser to its login page. */
+const TEMPORARY_REDIRECTS = new Set([302, 303, 307]);
+const ENDPOINT_STATUSES = new Set([404, 405, 410, 415]);
+
+const NO_DOSE_AT_FAULT = 'This is a problem of the site\'s network or settings, not of any dose: reporting is paused and every dose keeps waiting here, nothing is lost.';
+
+export function classifyHttpAnswer(a: HttpAnswer, registryUrl: string, host: string): NotDelivered {
+  const { status, retryAfterMs } = a;
+  const page = webPage(a);
+  const quoted = page?.title ? ` ("${page.title}")` : '';
+  if (status >= 300 && status < 400) return classifyRedirect(a, registryUrl, host);
   if (status === 401 || status === 403) {
     return {
       kind: 'auth',
@@ -63,7 +86,22 @@ export function classifyHttpStatus(status: number, host: string, retryAfterMs: n
       reason: `The registry at ${host} refused access (HTTP ${status}). Reporting is paused: check the credentials in the registry connection settings and that this site's network address is allowed by the registry.`,
     };
   }
-  if ((status >= 300 && status < 400) || status === 404 || status === 405 || status === 415) {
+  if (status === 407) {
+    return {
+      kind: 'auth',
+      code: 'proxy_auth_required',
+      reason: `A proxy server on this site's network asked for a sign-in (HTTP 407) before it would pass anything on to the registry at ${host}. ${NO_DOSE_AT_FAULT} Ask IT to let DoseDesk through the proxy to ${host} (an exception for that address, or proxy settings for this computer).`,
+    };
+  }
+  if (status === 408) {
+    return retry(
+      'request_timeout',
+      `The connection to the registry at ${host} was closed before the request got through (HTTP 408): the network is slow or unstable. Nothing was processed; the message will be sent again automatically.`,
+      false,
+      retryAfterMs,
+    );
+  }
+  if (ENDPOINT_STATUSES.has(status)) {
     return {
       kind: 'auth',
       code: 'endpoint_misconfigured',
@@ -87,18 +125,80 @@ export function classifyHttpStatus(status: number, host: string, retryAfterMs: n
     return retry('http_error', `The registry at ${host} failed with HTTP ${status}. The message will be sent again automatically; if this persists for hours, contact the registry help desk.`, true, retryAfterMs);
   }
   if (status >= 400) {
+    // Without an HL7 acknowledgement nothing says the registry even read the message; a 4xx
+    // here comes from a firewall, web filter or gateway, and would refuse every dose alike.
     return {
-      kind: 'needs_person',
-      code: 'http_rejected',
-      reason: `The registry at ${host} refused this message with HTTP ${status} (${bodyProblem}). It will not be resent automatically; if every message fails this way, check the connection settings.`,
+      kind: 'auth',
+      code: 'network_refused',
+      reason: `Something between this computer and the registry at ${host} refused the request with HTTP ${status}${page ? ` and a web page${quoted}` : ` (${a.problem})`} instead of an answer from the registry's web service; a firewall, web filter or gateway usually does this. ${NO_DOSE_AT_FAULT} Ask IT to allow DoseDesk to reach ${host} (the firewall or filter log shows the block), and check the endpoint URL.`,
     };
   }
+  if (page) return captivePortal(host, `got a web page${quoted} with HTTP ${status} instead of an answer from the registry's web service`);
   return retry(
     'malformed_response',
-    `The registry at ${host} answered HTTP ${status} but ${bodyProblem}. The message will be sent again automatically; if this repeats, the registry or a proxy in between is misbehaving.`,
+    `The registry at ${host} answered HTTP ${status} but ${a.problem}. The message will be sent again automatically; if this repeats, the registry or a proxy in between is misbehaving.`,
     true,
     retryAfterMs,
   );
+}
+
+function classifyRedirect(a: HttpAnswer, registryUrl: string, host: string): NotDelivered {
+  let target: URL | undefined;
+  try {
+    target = a.location ? new URL(a.location, registryUrl) : undefined;
+  } catch {
+    target = undefined;
+  }
+  if (target && target.host !== new URL(registryUrl).host && TEMPORARY_REDIRECTS.has(a.status)) {
+    return captivePortal(host, `was sent on to ${target.host} (HTTP ${a.status}), most likely a network login page`);
+  }
+  const where = target ? ` pointing to ${target.href}` : '';
+  return {
+    kind: 'auth',
+    code: 'endpoint_misconfigured',
+    reason: `The registry address answered HTTP ${a.status}${where} at ${host}, so it is not the registry's CDC web service (DoseDesk never follows a redirect with patient data). Reporting is paused: check the endpoint URL against the registry's onboarding instructions.`,
+  };
+}
+
+/**
+ * Guest or hotel Wi-Fi that is not signed in answers every request with its login page. The
+ * network is not really up: retried like an outage, and it clears on its own once someone signs in.
+ */
+function captivePortal(host: string, what: string): NotDelivered {
+  return retry(
+    'captive_portal',
+    `The request to the registry at ${host} ${what}. The network this computer is on needs a sign-in (guest or hotel Wi-Fi, or a web proxy): open a web browser and sign in to the network. Doses are kept and sent automatically once the registry can be reached. If this computer is already signed in, ask IT to check the endpoint URL.`,
+    false,
+  );
+}
+
+const HTML_START = /^\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype html|<html)/i;
+
+/** A web page (by its Content-Type or its start) and its title, if it has one. */
+function webPage(a: HttpAnswer): { title?: string } | undefined {
+  const isHtml = /\b(text\/html|application\/xhtml\+xml)\b/i.test(a.contentType) || HTML_START.test(a.body.replace(/^\uFEFF/, ''));
+  if (!isHtml) return undefined;
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(a.body)?.[1]?.replace(/\s+/g, ' ').trim().slice(0, 80);
+  return title ? { title } : {};
+}
+
+/** Read no further than the limit: whatever this is, it is not an acknowledgement. */
+export function answerTooLarge(host: string, limitBytes: number): NotDelivered {
+  const mib = Math.round(limitBytes / (1024 * 1024));
+  return retry(
+    'answer_too_large',
+    `The registry at ${host} sent an answer larger than ${mib} MiB, far more than any acknowledgement, so DoseDesk stopped reading it. The registry may have recorded the dose: it will be sent again with the same message ID, so it cannot be counted twice. If this keeps happening, ask IT to check the endpoint URL and any proxy between this computer and ${host}.`,
+    true,
+  );
+}
+
+/** The answer is a Base64 ACK although the settings say plain text. */
+export function payloadEncodingMismatch(host: string): NotDelivered {
+  return {
+    kind: 'auth',
+    code: 'payload_encoding_mismatch',
+    reason: `The registry at ${host} answered with a Base64-encoded acknowledgement, but the registry connection settings say the payload encoding is plain text. Reporting is paused and every dose keeps waiting: set the payload encoding to Base64 in the registry connection settings (the older MIIS connector works this way), then send again.`,
+  };
 }
 
 const TLS_CODES = new Set([

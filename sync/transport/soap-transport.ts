@@ -1,9 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { classifyFault, classifyHttpStatus, classifyNetworkError, type NotDelivered } from './classify';
+import axios, { AxiosError, type AxiosInstance, isAxiosError } from 'axios';
+import { answerTooLarge, classifyFault, classifyHttpAnswer, classifyNetworkError, payloadEncodingMismatch, type HttpAnswer, type NotDelivered } from './classify';
 import { escapeHl7, tryParseMessage } from '../hl7';
-import { decodePayload, encodePayload, splitSegments } from './hl7-payload';
+import { batchUnwrap, decodePayload, encodePayload, fromBase64IfEncoded, splitSegments } from './hl7-payload';
+import { newProbeControlId } from './probe-id';
 import { parseRetryAfter } from './retry-after';
 import { isLoopbackHost, parseEndpointSettings, type EndpointSettings } from './settings';
 import {
@@ -30,7 +31,7 @@ export interface SoapTransportOptions {
 }
 
 type Exchange =
-  | { ok: true; status: number; answer: Extract<SoapResponse, { kind: 'return' | 'fault' }>; retryAfterMs?: number }
+  | { ok: true; http: Omit<HttpAnswer, 'problem'>; answer: Extract<SoapResponse, { kind: 'return' | 'fault' }>; retryAfterMs?: number }
   | { ok: false; outcome: NotDelivered };
 
 export class SoapTransport implements RegistryTransport {
@@ -94,10 +95,14 @@ export class SoapTransport implements RegistryTransport {
     if (ex.answer.kind === 'fault') return classifyFault(ex.answer, this.host, ex.retryAfterMs);
     const ackText = decodePayload(ex.answer.text, s);
     const ackSegments = splitSegments(ackText);
-    if (!ackSegments[0]?.startsWith('MSH') || !ackSegments.some((seg) => seg.startsWith('MSA'))) {
-      return classifyHttpStatus(ex.status, this.host, ex.retryAfterMs, 'its answer holds no HL7 acknowledgement (MSH and MSA)');
+    if (!holdsAck(ackSegments)) {
+      if (s.payloadEncoding === 'plain' && holdsAck(splitSegments(batchUnwrap(fromBase64IfEncoded(ex.answer.text))))) {
+        return payloadEncodingMismatch(this.host);
+      }
+      return classifyHttpAnswer({ ...ex.http, problem: 'its answer holds no HL7 acknowledgement (MSH and MSA)' }, s.url, this.host);
     }
-    return { kind: 'delivered', ackText, ackSegments };
+    // Registries key off the body, not the status: an ACK is the registry's word even under a 4xx/5xx.
+    return { kind: 'delivered', ackText, ackSegments, host: this.host };
   }
 
   /**
@@ -140,12 +145,12 @@ export class SoapTransport implements RegistryTransport {
   private probeMessage(): string {
     const ts = new Date(this.now()).toISOString().replace(/[-:T]/g, '').slice(0, 14);
     const facility = escapeHl7(this.settings.facilityId);
-    return `MSH|^~\\&|${this.applicationName}|${facility}|||${ts}||ACK^V04^ACK|PROBE-${ts}|P|2.5.1\r`;
+    return `MSH|^~\\&|${this.applicationName}|${facility}|||${ts}||ACK^V04^ACK|${newProbeControlId()}|P|2.5.1\r`;
   }
 
   private async exchange(operation: SoapOperation, envelope: string, signal?: AbortSignal): Promise<Exchange> {
     const controller = new AbortController();
-    let abortedBy: 'timeout' | 'caller' | null = null;
+    let abortedBy: 'timeout' | 'caller' | 'too_large' | null = null;
     const onCallerAbort = () => {
       abortedBy ??= 'caller';
       controller.abort();
@@ -160,21 +165,34 @@ export class SoapTransport implements RegistryTransport {
       const res = await this.client.post<string>(this.settings.url, envelope, {
         headers: { 'Content-Type': soapContentType(operation), Accept: 'application/soap+xml, text/xml' },
         signal: controller.signal,
+        // A Content-Length over the limit is known with the first bytes. Waiting for the rest
+        // would, on a slow link, end in the timeout: an "outage" instead of this answer's problem.
+        onDownloadProgress: (p) => {
+          if ((p.total ?? 0) > MAX_ANSWER_BYTES || p.loaded > MAX_ANSWER_BYTES) {
+            abortedBy ??= 'too_large';
+            controller.abort();
+          }
+        },
       });
       const retryAfterMs = parseRetryAfter(headerValue(res.headers['retry-after']), this.now());
       const body = typeof res.data === 'string' ? res.data : '';
+      const http: Omit<HttpAnswer, 'problem'> = { status: res.status, contentType: headerValue(res.headers['content-type']) ?? '', body: body.slice(0, 4096) };
+      const location = headerValue(res.headers['location']);
+      if (location !== undefined) http.location = location;
+      if (retryAfterMs !== undefined) http.retryAfterMs = retryAfterMs;
       const answer = parseSoapResponse(body);
       if (answer.kind === 'malformed') {
-        return { ok: false, outcome: classifyHttpStatus(res.status, this.host, retryAfterMs, answer.why) };
+        return { ok: false, outcome: classifyHttpAnswer({ ...http, problem: answer.why }, this.settings.url, this.host) };
       }
-      if (answer.kind === 'return' && res.status !== 200) {
-        return { ok: false, outcome: classifyHttpStatus(res.status, this.host, retryAfterMs, 'it sent a response with an error status') };
-      }
-      return retryAfterMs === undefined ? { ok: true, status: res.status, answer } : { ok: true, status: res.status, answer, retryAfterMs };
+      return retryAfterMs === undefined ? { ok: true, http, answer } : { ok: true, http, answer, retryAfterMs };
     } catch (e) {
+      // Axios's own limit catches a body without Content-Length that grows past it.
+      const overLimit = isAxiosError(e) && e.code === AxiosError.ERR_BAD_RESPONSE && /maxContentLength/.test(e.message);
+      const cause: 'timeout' | 'caller' | 'too_large' | null = abortedBy;
+      if (cause === 'too_large' || overLimit) return { ok: false, outcome: answerTooLarge(this.host, MAX_ANSWER_BYTES) };
       const code = isAxiosError(e) ? (e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.code : undefined;
       const message = e instanceof Error ? e.message : String(e);
-      return { ok: false, outcome: classifyNetworkError(code, message, this.host, abortedBy, this.settings.timeoutMs) };
+      return { ok: false, outcome: classifyNetworkError(code, message, this.host, cause, this.settings.timeoutMs) };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onCallerAbort);
@@ -186,6 +204,10 @@ export class SoapTransport implements RegistryTransport {
 function sendingFacility(hl7: string): string {
   const header = tryParseMessage(splitSegments(hl7)[0] ?? '');
   return header.ok ? header.message.get('MSH', 4) : '';
+}
+
+function holdsAck(segments: string[]): boolean {
+  return (segments[0]?.startsWith('MSH') ?? false) && segments.some((seg) => seg.startsWith('MSA'));
 }
 
 function headerValue(v: unknown): string | undefined {

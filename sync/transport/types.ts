@@ -18,19 +18,41 @@ export type OutcomeCode =
   | 'endpoint_misconfigured'
   | 'message_too_large'
   | 'unsupported_operation'
+  /** No longer produced (a 4xx without an ACK is now `network_refused`); kept for errors stored by earlier versions. */
   | 'http_rejected'
-  | 'unencodable_message';
+  | 'unencodable_message'
+  /** HTTP 4xx without an ACK, from a firewall, web filter or gateway: the site's problem, not the dose's. */
+  | 'network_refused'
+  /** HTTP 407: a proxy on the site's network wants a sign-in. */
+  | 'proxy_auth_required'
+  /** HTTP 408: the request did not get through in time. */
+  | 'request_timeout'
+  /** A network login page (redirect to another host, or HTML instead of SOAP): the network is not really up. */
+  | 'captive_portal'
+  /** The answer exceeded the size DoseDesk reads; the registry may have stored the message. */
+  | 'answer_too_large'
+  /** A Base64 ACK while the settings say plain text. */
+  | 'payload_encoding_mismatch';
 
 export type SubmitOutcome =
   /** The registry answered with an HL7 ACK. Whether it accepted the dose is in the ACK (MSA-1/ERR). */
-  | { kind: 'delivered'; ackText: string; ackSegments: string[] }
+  | {
+      kind: 'delivered';
+      ackText: string;
+      ackSegments: string[];
+      /** The registry's host (and port), for messages about what the ACK means. */
+      host?: string;
+    }
   /**
    * Transient: send the same bytes again later. For `malformed_response` (HTTP 200 without a
    * readable ACK) docs/domain.md §2.3 advises one retry, then review by a person: the engine counts. `maybeDelivered` is true when the request may have
    * reached the registry (timeout or dropped connection after sending): the resend must keep MSH-10.
    */
   | { kind: 'retry'; code: OutcomeCode; reason: string; retryAfterMs?: number; maybeDelivered: boolean }
-  /** Stop the whole queue and alert IT: credentials, certificate or endpoint configuration are wrong. */
+  /**
+   * Stop the whole queue and alert IT: a problem of the site, not of any message — credentials,
+   * certificate, endpoint or payload settings, or a proxy or firewall on the site's network.
+   */
   | { kind: 'auth'; code: OutcomeCode; reason: string }
   /** This message can never succeed as is: a person must look at it (work queue). */
   | { kind: 'needs_person'; code: OutcomeCode; reason: string };

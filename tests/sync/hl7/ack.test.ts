@@ -1,6 +1,6 @@
 import { Hl7Message as MedplumMessage } from '@medplum/core';
 import { buildAck } from '../../../sync/hl7/ack-build';
-import { parseAck, type ParsedAck } from '../../../sync/hl7/ack-parse';
+import { headerProblem, parseAck, type ParsedAck } from '../../../sync/hl7/ack-parse';
 import { parseMessage } from '../../../sync/hl7/message';
 import { compareWithMedplum } from './independent';
 
@@ -259,5 +259,47 @@ describe('buildAck', () => {
     });
     expect(text.startsWith('MSH|^~\\&|MIIS||||20251015143600+0000||ACK^V04^ACK|ACK-3|P|2.5.1|||NE|NE|||||Z23^CDCPHINVS\r')).toBe(true);
     expect(ok(text)).toMatchObject({ code: 'AR', acknowledgedControlId: 'unknown', messageRejected: true });
+  });
+});
+
+describe('headerProblem: errors no edit of a dose can fix', () => {
+  const HEAD = 'MSH|^~\\&|MIIS|99990|DoseDesk|10144|20251015||ACK^V04^ACK|A1|P|2.5.1';
+
+  it('an E on MSH-4 is the site identity, with the field named', () => {
+    const a = ok(lines(HEAD, 'MSA|AR|DD-000457', 'ERR||MSH^1^4|204^Unknown key identifier^HL70357|E||||Sending facility 10144 is not registered'));
+    expect(headerProblem(a)).toMatchObject({ kind: 'site_identity', field: 4, fieldName: 'sending facility', message: 'Sending facility 10144 is not registered' });
+  });
+
+  it.each([3, 5, 6, 11, 22, 23])('an E on MSH-%i is the site identity too', (field) => {
+    const a = ok(lines(HEAD, 'MSA|AE|DD-000457', `ERR||MSH^1^${field}|103^Table value not found^HL70357|E`));
+    expect(headerProblem(a)).toMatchObject({ kind: 'site_identity', field });
+  });
+
+  it.each([9, 12, 21])('an E on MSH-%i is the message format, the same for every message', (field) => {
+    const a = ok(lines(HEAD, 'MSA|AR|DD-000457', `ERR||MSH^1^${field}|203^Unsupported version id^HL70357|E`));
+    expect(headerProblem(a)).toMatchObject({ kind: 'message_header', field });
+  });
+
+  it.each([7, 10])('an E on MSH-%i belongs to this one message', (field) => {
+    const a = ok(lines(HEAD, 'MSA|AE|DD-000457', `ERR||MSH^1^${field}|102^Data type error^HL70357|E`));
+    expect(headerProblem(a)).toBeUndefined();
+  });
+
+  it('a warning on MSH-4, or an error on PID or RXA, is not a header problem', () => {
+    expect(headerProblem(ok(lines(HEAD, 'MSA|AA|DD-000457', 'ERR||MSH^1^4|103^x^HL70357|W')))).toBeUndefined();
+    expect(headerProblem(ok(lines(HEAD, 'MSA|AE|DD-000457', 'ERR||PID^1^7|101^x^HL70357|E', 'ERR||RXA^1^15|101^x^HL70357|E')))).toBeUndefined();
+  });
+
+  it('the header problem wins over a dose error in the same ACK', () => {
+    const a = ok(lines(HEAD, 'MSA|AE|DD-000457', 'ERR||RXA^1^15|101^x^HL70357|E', 'ERR||MSH^1^4|204^x^HL70357|E'));
+    expect(headerProblem(a)).toMatchObject({ kind: 'site_identity', field: 4 });
+  });
+
+  it('reads an unknown facility from the text when the registry points nowhere', () => {
+    expect(headerProblem(ok(lines(HEAD, 'MSA|AR|DD-000457', 'ERR|||207^x^HL70357|E||||Facility ID 10144 is not recognized')))).toMatchObject({ kind: 'site_identity' });
+    expect(headerProblem(ok(lines(HEAD, 'MSA|AR|DD-000457|Unknown organization code')))).toMatchObject({ kind: 'site_identity', message: 'Unknown organization code' });
+    // A located error mentioning a facility is the dose's (RXA-11 can differ per dose).
+    expect(headerProblem(ok(lines(HEAD, 'MSA|AE|DD-000457', 'ERR||RXA^1^11|103^x^HL70357|E||||Administered-at facility is invalid')))).toBeUndefined();
+    expect(headerProblem(ok(lines(HEAD, 'MSA|AR|DD-000457', 'ERR|||207^x^HL70357|E||||Registry is down for maintenance')))).toBeUndefined();
   });
 });

@@ -46,6 +46,43 @@ describe('registry-sim command line', () => {
     }
   });
 
+  it('knows only the sending facilities given with --facility', async () => {
+    const child = run(['--port', '0', '--facility', 'PIN1001']);
+    let out = '';
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no URL printed within 60 s')), 60_000);
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /http:\/\/127\.0\.0\.1:\d+\/soap/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[0]);
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      });
+      const t = createSoapTransport(massachusettsPreset({ url, facilityId: '10144', username: 'dosedesk', password: 'training' }));
+      try {
+        const outcome = await t.submit(sampleVxu({ controlId: 'CLI2', doseId: 'D1', facility: 'PIN9999' }));
+        expect(outcome.kind === 'delivered' && outcome.ackSegments.slice(1, 3).map((s) => s.slice(0, 14))).toEqual(['MSA|AR|CLI2', 'ERR||MSH^1^4|2']);
+      } finally {
+        t.dispose();
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a fault rate outside 0..1', async () => {
+    const child = run(['--proxy-auth-rate', '2']);
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(err).toContain('--proxy-auth-rate must be a number between 0 and 1');
+  });
+
   it('refuses unknown options with usage', async () => {
     const child = run(['--quirk', 'durian']);
     let err = '';
