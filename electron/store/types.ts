@@ -274,7 +274,7 @@ export interface WorkQueueSkip {
   message: string;
 }
 
-export interface ResentReport {
+export interface ResubmittedReport {
   doseId: string;
   patientId: string;
   /** The rejected entries this new attempt replaces. */
@@ -300,7 +300,7 @@ export interface WorkQueueRepo {
    * rejections are superseded by ONE new entry with a new MSH-10 and the same ORC-3, built from
    * the current records and settings. `seqs` picks entries; without it, every open rejection.
    */
-  resendRejected(actor: Actor, seqs?: readonly number[]): { resent: ResentReport[]; skipped: WorkQueueSkip[] };
+  resubmitRejected(actor: Actor, seqs?: readonly number[]): { resent: ResubmittedReport[]; skipped: WorkQueueSkip[] };
   /** A dose's reporting state as the chart shows it, for sync events; writes no audit row (no PHI). */
   doseReporting(doseId: string): DoseReportingUpdate | undefined;
 }

@@ -3,7 +3,7 @@ import { auditAs, nowIso, type StoreContext } from './context';
 import { reportingStatus } from './doses';
 import { StoreError, notFound } from './errors';
 import { toEntry, type OutboxInternals } from './outbox';
-import type { DoseReportingUpdate, OutboxEntry, ResentReport, WorkQueueCounts, WorkQueueEntry, WorkQueueRepo, WorkQueueSkip, WorkQueueView } from './types';
+import type { DoseReportingUpdate, OutboxEntry, ResubmittedReport, WorkQueueCounts, WorkQueueEntry, WorkQueueRepo, WorkQueueSkip, WorkQueueView } from './types';
 
 // The work queue: registry answers that need a person (promise 3), and what people decided
 // about them. Decisions, by design:
@@ -145,7 +145,7 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
   });
 
   /** The entry that resends a dose's rejected reports, or why there is none. */
-  function resendDose(doseId: string, actor: Parameters<WorkQueueRepo['resendRejected']>[0]): ResentReport | WorkQueueSkip['code'] {
+  function resubmitDose(doseId: string, actor: Parameters<WorkQueueRepo['resubmitRejected']>[0]): ResubmittedReport | WorkQueueSkip['code'] {
     const history = outbox.forDose(doseId);
     const rejected = history.filter((e) => e.state === 'rejected');
     const latest = rejected.at(-1) as OutboxEntry;
@@ -162,7 +162,7 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
     // message's cached ACK) and a message built again from the current settings; ORC-3 is the
     // dose id, so the registry matches it to the same administration and records it once.
     const entry = outbox.enqueue(deadlineAt ? { doseId, patientId: latest.patientId, action, deadlineAt } : { doseId, patientId: latest.patientId, action });
-    const report: ResentReport = {
+    const report: ResubmittedReport = {
       doseId,
       patientId: latest.patientId,
       replacedSeqs: rejected.map((e) => e.seq),
@@ -171,7 +171,7 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
       messageControlId: entry.messageControlId,
     };
     ctx.audit(
-      auditAs(actor, 'workqueue.resend', 'dose', doseId, {
+      auditAs(actor, 'workqueue.resubmit', 'dose', doseId, {
         patientId: latest.patientId,
         replacedSeqs: report.replacedSeqs,
         replacedControlIds: rejected.map((e) => e.messageControlId),
@@ -183,11 +183,11 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
     return report;
   }
 
-  const resend = db.transaction((actor: Parameters<WorkQueueRepo['resendRejected']>[0], seqs?: readonly number[]) => {
+  const resend = db.transaction((actor: Parameters<WorkQueueRepo['resubmitRejected']>[0], seqs?: readonly number[]) => {
     const wanted = seqs ? [...new Set(seqs)] : (openRejected.all() as { seq: number }[]).map((r) => r.seq);
-    const resent: ResentReport[] = [];
+    const resent: ResubmittedReport[] = [];
     const skipped: WorkQueueSkip[] = [];
-    const done = new Map<string, ResentReport>();
+    const done = new Map<string, ResubmittedReport>();
     for (const seq of wanted) {
       const row = load(seq);
       const earlier = row ? done.get(row.dose_id) : undefined;
@@ -197,7 +197,7 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
         skipped.push(skip(seq, row, 'rejected'));
         continue;
       }
-      const result = resendDose(row.dose_id, actor);
+      const result = resubmitDose(row.dose_id, actor);
       if (typeof result === 'string') {
         skipped.push({ seq, code: result, message: `A newer report of this dose is already on its way to the registry; report ${seq} was not sent again.` });
         continue;
@@ -233,7 +233,7 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
     counts: readCounts,
     acknowledge: (seqs, actor) => acknowledge(seqs, actor),
     dismiss: (seq, reason, actor) => dismiss(seq, reason, actor),
-    resendRejected: (actor, seqs) => resend(actor, seqs),
+    resubmitRejected: (actor, seqs) => resend(actor, seqs),
     doseReporting(doseId) {
       const history = outbox.forDose(doseId);
       if (history.length === 0) return undefined;

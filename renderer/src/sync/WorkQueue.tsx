@@ -46,7 +46,7 @@ export function WorkQueue({ onFix, onOpen }: { onFix: (patientId: string, doseId
   const load = useCallback(async () => {
     const r = await run(api().sync.workQueue({ limit: 200 }));
     if (r.ok) {
-      setItems(r.value);
+      setItems(r.value.items);
       setError(undefined);
     } else setError(r.error.message);
   }, []);

@@ -157,7 +157,7 @@ describe('work queue', () => {
     t.store.workQueue.dismiss(dismissed.seq, 'Keyed in the MIIS web site', REVIEWER);
     const before = { r1: t.store.outbox.get(r1.seq)!, r2: t.store.outbox.get(r2.seq)! };
 
-    const { resent, skipped } = t.store.workQueue.resendRejected(REVIEWER);
+    const { resent, skipped } = t.store.workQueue.resubmitRejected(REVIEWER);
     expect(skipped).toEqual([]);
     expect(resent.map((x) => x.replacedSeqs)).toEqual([[r1.seq], [r2.seq]]);
     for (const [key, report] of [['r1', resent[0]!], ['r2', resent[1]!]] as const) {
@@ -169,14 +169,14 @@ describe('work queue', () => {
       expect(t.store.outbox.get(before[key].seq)?.state).toBe('superseded');
     }
     expect(t.store.outbox.get(dismissed.seq)?.state).toBe('rejected');
-    expect(t.store.audit.list({ entityId: r1.dose.id }).find((a) => a.action === 'workqueue.resend')).toMatchObject({
+    expect(t.store.audit.list({ entityId: r1.dose.id }).find((a) => a.action === 'workqueue.resubmit')).toMatchObject({
       userId: REVIEWER.userId,
       detail: { replacedSeqs: [r1.seq], replacedControlIds: [before.r1.messageControlId], seq: resent[0]!.seq, action: 'A' },
     });
 
     // Pressing it again (a double click, a second window) sends nothing more.
-    expect(t.store.workQueue.resendRejected(REVIEWER).resent).toEqual([]);
-    expect(t.store.workQueue.resendRejected(REVIEWER, [r1.seq]).skipped.map((x) => x.code)).toEqual(['not_waiting']);
+    expect(t.store.workQueue.resubmitRejected(REVIEWER).resent).toEqual([]);
+    expect(t.store.workQueue.resubmitRejected(REVIEWER, [r1.seq]).skipped.map((x) => x.code)).toEqual(['not_waiting']);
     expect(t.store.outbox.stats()).toMatchObject({ pending: 2, rejected: 0 });
   });
 
@@ -185,7 +185,7 @@ describe('work queue', () => {
     const upd = t.store.doses.edit(a.dose.id, s.dose({ site: 'RD' }), a.dose.version, NURSE, TODAY).outbox;
     t.store.outbox.claimDue(t.clock.now(), 1, MAX_BACKOFF);
     t.store.outbox.markRejected(upd.seq, bad);
-    const { resent } = t.store.workQueue.resendRejected(REVIEWER, [upd.seq]);
+    const { resent } = t.store.workQueue.resubmitRejected(REVIEWER, [upd.seq]);
     expect(resent).toHaveLength(1);
     expect(t.store.outbox.get(resent[0]!.seq)).toMatchObject({ action: 'U', state: 'pending' });
     expect(t.store.outbox.get(resent[0]!.seq)?.deadlineAt).toBeUndefined();
@@ -203,7 +203,7 @@ describe('work queue', () => {
     } finally {
       db.close();
     }
-    const result = t.store.workQueue.resendRejected(REVIEWER);
+    const result = t.store.workQueue.resubmitRejected(REVIEWER);
     expect(result.resent).toEqual([]);
     expect(result.skipped).toMatchObject([{ seq: r.seq, code: 'newer_report' }]);
     expect(t.store.outbox.get(r.seq)?.state).toBe('rejected');

@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { WorkQueueItem } from '../../../electron/api';
 import { fieldLabel, WorkQueue } from '../../../renderer/src/sync/WorkQueue';
-import { installFakeApi, ok } from '../fake-api';
+import { installFakeApi, ok, queuePage } from '../fake-api';
 
 const ITEM: WorkQueueItem = {
   seq: 7,
@@ -21,7 +21,7 @@ const ITEM: WorkQueueItem = {
 
 describe('WorkQueue', () => {
   it("lists the registry's own words with the field each one maps to, and opens the fix", async () => {
-    installFakeApi({ 'sync.workQueue': () => ok([ITEM]) });
+    installFakeApi({ 'sync.workQueue': () => ok(queuePage([ITEM])) });
     const onFix = vi.fn();
     const user = userEvent.setup();
     render(<WorkQueue onFix={onFix} onOpen={() => undefined} />);
@@ -37,7 +37,7 @@ describe('WorkQueue', () => {
   });
 
   it('says so when there is nothing to fix', async () => {
-    installFakeApi({ 'sync.workQueue': () => ok([]) });
+    installFakeApi({ 'sync.workQueue': () => ok(queuePage([])) });
     render(<WorkQueue onFix={() => undefined} onOpen={() => undefined} />);
     expect(await screen.findByText(/Nothing to fix/)).toBeInTheDocument();
   });
