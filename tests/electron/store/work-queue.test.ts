@@ -87,6 +87,17 @@ describe('work queue', () => {
     expect(second.total).toBe(5);
   });
 
+  it('pages decisions exactly once each even when the clock was turned back between them', () => {
+    const warnings = Array.from({ length: 4 }, () => settled('warning').seq);
+    for (const seq of warnings) {
+      t.store.workQueue.acknowledge([seq], REVIEWER);
+      t.clock.advance(-3_600_000);
+    }
+    const { seqs, total } = allPages('acknowledged', 1);
+    expect(total).toBe(4);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(warnings);
+  });
+
   it('refuses a damaged cursor or one from another view with a clear validation error', () => {
     for (let i = 0; i < 3; i++) settled('warning');
     const { nextCursor } = t.store.workQueue.page({ view: 'open', limit: 1 });
