@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AuditEntry } from './store/audit-types';
-import type { DoseWithStatus, OutboxEntry, PatientSummary, RegistryMessage } from './store/types';
+import type { DoseReportingUpdate, DoseWithStatus, OutboxEntry, PatientSummary, RegistryMessage, WorkQueueView } from './store/types';
 import { clinicianInputSchema, type Clinician } from './domain/clinician';
 import { isoDate } from './domain/common';
 import { doseInputSchema, type Dose } from './domain/dose';
@@ -19,7 +19,7 @@ import { passwordSchema, role, userInputSchema, usernameSchema, type Role, type 
 // `z.custom<T>()`: main produces them, so they are typed, not re-validated.
 
 export type { FieldIssue };
-export type { AuditEntry, DoseWithStatus, OutboxEntry, PatientSummary, RegistryMessage };
+export type { AuditEntry, DoseReportingUpdate, DoseWithStatus, OutboxEntry, PatientSummary, RegistryMessage };
 export type { Clinician, Dose, Lot, Patient, Role, User };
 
 // ---------------------------------------------------------------------------------------------
@@ -189,6 +189,18 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
+/** Open: what still needs a person; acknowledged warnings and dismissed rejections: what people decided. */
+export const WORK_QUEUE_VIEWS = ['open', 'acknowledged', 'dismissed'] as const satisfies readonly WorkQueueView[];
+
+/** A person's decision about a registry answer, shown with the item. */
+export const workQueueReviewSchema = z.object({
+  kind: z.enum(['acknowledged', 'dismissed']),
+  at: z.string(),
+  /** The person's display name. */
+  by: z.string(),
+  reason: z.string().optional(),
+});
+
 /** A rejected or warned report, with enough to open the chart and fix the field. */
 export const workQueueItemSchema = z.object({
   seq: z.number(),
@@ -202,13 +214,49 @@ export const workQueueItemSchema = z.object({
   messages: z.array(custom<RegistryMessage>()),
   updatedAt: z.string(),
   deadlineAt: z.string().optional(),
+  review: workQueueReviewSchema.optional(),
 });
 export type WorkQueueItem = z.infer<typeof workQueueItemSchema>;
+
+export const workQueueCountsSchema = z.object({ rejected: z.number(), warnings: z.number(), acknowledged: z.number(), dismissed: z.number() });
+export type WorkQueueCounts = z.infer<typeof workQueueCountsSchema>;
+
+/** One page of a work-queue view: bounded, with the total and a cursor for the next page. */
+export const workQueuePageSchema = z.object({
+  items: z.array(workQueueItemSchema),
+  total: z.number(),
+  counts: workQueueCountsSchema,
+  nextCursor: z.string().optional(),
+});
+export type WorkQueuePage = z.infer<typeof workQueuePageSchema>;
+
+/** An item a bulk action left alone, and why (someone else got there first, a newer report exists…). */
+export const workQueueSkipSchema = z.object({ seq: z.number(), code: z.enum(['not_found', 'not_waiting', 'newer_report']), message: z.string() });
+export type WorkQueueSkip = z.infer<typeof workQueueSkipSchema>;
+
+export const resubmitResultSchema = z.object({
+  resent: z.array(z.object({ doseId: z.string(), seq: z.number(), replacedSeqs: z.array(z.number()) })),
+  skipped: z.array(workQueueSkipSchema),
+  status: syncStatusSchema,
+});
+export type ResubmitResult = z.infer<typeof resubmitResultSchema>;
 
 /** Events pushed from main on `onSyncStatus`. */
 export type SyncEvent =
   | { type: 'status'; status: SyncStatus }
-  | { type: 'outcome'; seq: number; doseId: string; patientId: string; outcome: 'accepted' | 'warning' | 'rejected' | 'retry' }
+  | {
+      type: 'outcome';
+      seq: number;
+      doseId: string;
+      patientId: string;
+      outcome: 'accepted' | 'warning' | 'rejected' | 'retry';
+      /**
+       * What the dose's reporting state is now (its newest entry decides), so an open chart
+       * updates the row without reading the dose again. No registry text: that is PHI, read
+       * when a person asks for it.
+       */
+      reporting?: DoseReportingUpdate;
+    }
   | { type: 'blocked'; code: string; message: string };
 
 /** Events pushed from main on `onSessionChange` (auto-lock, sign-out elsewhere). */
@@ -527,10 +575,43 @@ export const contract = {
 
   // Reporting -------------------------------------------------------------------------------
   'sync.status': spec({ input: none, output: syncStatusSchema, access: 'signed_in' }),
+  /** One page of a view, nearest legal deadline first; shows patient names, so each page is an audited read. */
   'sync.workQueue': spec({
-    input: z.strictObject({ limit: z.number().int().min(1).max(500).optional() }),
-    output: z.array(workQueueItemSchema),
+    input: z.strictObject({
+      view: z.enum(WORK_QUEUE_VIEWS).optional(),
+      limit: z.number().int().min(1).max(200).optional(),
+      cursor: z
+        .string()
+        .max(400)
+        .regex(/^[A-Za-z0-9_-]+$/, { message: 'This page of the work queue is out of date. Reload the work queue.' })
+        .optional(),
+    }),
+    output: workQueuePageSchema,
     access: 'signed_in',
+    phi: true,
+  }),
+  /** Warnings seen: they leave the open queue (audited, one row per report). */
+  'sync.acknowledge': spec({
+    input: z.strictObject({ seqs: z.array(z.number().int().positive()).min(1, { message: 'Choose at least one warning.' }).max(200) }),
+    output: z.object({ acknowledged: z.array(z.number()), skipped: z.array(workQueueSkipSchema) }),
+    access: 'signed_in',
+    phi: true,
+  }),
+  /** A rejection DoseDesk will not report because the registry has the dose another way; needs a reason. */
+  'sync.dismiss': spec({
+    input: z.strictObject({
+      seq: z.number().int().positive(),
+      reason: z.string().trim().min(3, { message: 'Say why DoseDesk should stop reporting this dose (e.g. keyed in the MIIS web site).' }).max(500),
+    }),
+    output: workQueueItemSchema,
+    access: CLINICAL,
+    phi: true,
+  }),
+  /** After a configuration fix: every open rejection (or the ones named) goes again as a new attempt. */
+  'sync.resubmitRejected': spec({
+    input: z.strictObject({ seqs: z.array(z.number().int().positive()).min(1).max(1000).optional() }),
+    output: resubmitResultSchema,
+    access: ADMIN,
     phi: true,
   }),
   'sync.retryNow': spec({ input: none, output: syncStatusSchema, access: 'signed_in' }),

@@ -82,8 +82,10 @@ export const dosedeskApi = {
   sync: {
     status: call('sync.status'),
     workQueue: call('sync.workQueue'),
+    acknowledge: call('sync.acknowledge'),
+    dismiss: call('sync.dismiss'),
+    resubmitRejected: call('sync.resubmitRejected'),
     retryNow: call('sync.retryNow'),
-
   },
   settings: {
     get: call('settings.get'),

@@ -15,6 +15,7 @@ import { createPatientRepo, type PatientImport } from './patients';
 import { createSettingsRepo } from './settings';
 import type { PatientRepo, Store } from './types';
 import { createUserRepo } from './users';
+import { createWorkQueueRepo } from './work-queue';
 
 export interface OpenStoreOptions {
   now?: () => Date;
@@ -192,6 +193,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       clinicians: guarded(createClinicianRepo(ctx), 'working with clinicians'),
       users: guarded(createUserRepo(ctx), 'working with user accounts'),
       outbox: guarded(outbox, 'updating the reporting queue'),
+      workQueue: guarded(createWorkQueueRepo(ctx, outbox), 'working with the work queue'),
       audit: guarded(audit.repo, 'working with the audit trail'),
       settings: guarded(createSettingsRepo(ctx), 'working with settings'),
       checkDurability: () => verifyDurability(db, platform),

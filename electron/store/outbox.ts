@@ -125,8 +125,15 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     `UPDATE outbox SET state = @state, updated_at = @at, completed_at = @at, last_error = @reason WHERE seq = @seq AND state IN ('pending','rejected')`,
   );
   const counts = db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state');
+  // A rejection a person dismissed (the registry has the dose another way; migration 0050) no
+  // longer waits for anyone: it counts neither as rejected nor toward the next legal deadline.
+  const dismissed = db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'rejected' AND reviewed_at IS NOT NULL");
   const lastAccepted = db.prepare("SELECT max(completed_at) AS at FROM outbox WHERE state IN ('accepted','warning')");
-  const nextDeadline = db.prepare("SELECT min(deadline_at) AS at FROM outbox WHERE state IN ('pending','sending','rejected')");
+  // The 72-hour clock runs until the registry accepts the dose, whether it waits to be sent or
+  // was rejected and waits for a fix.
+  const nextDeadline = db.prepare(
+    "SELECT min(deadline_at) AS at FROM outbox WHERE state IN ('pending','sending') OR (state = 'rejected' AND reviewed_at IS NULL)",
+  );
   const workQueue = db.prepare("SELECT * FROM outbox WHERE state IN ('rejected','warning') ORDER BY updated_at DESC, seq DESC LIMIT ?");
   const hasUnsent = db.prepare(`SELECT 1 FROM outbox WHERE state NOT IN (${FINAL_SQL}) LIMIT 1`);
   const nextDue = db.prepare("SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending'");
@@ -261,7 +268,7 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
         sending: by.get('sending') ?? 0,
         accepted: by.get('accepted') ?? 0,
         warning: by.get('warning') ?? 0,
-        rejected: by.get('rejected') ?? 0,
+        rejected: (by.get('rejected') ?? 0) - (dismissed.get() as { n: number }).n,
         lastAcceptedAt: optional(accepted),
         nextDeadlineAt: optional(deadline),
       };

@@ -253,6 +253,86 @@ export interface OutboxRepo {
   nextDueAt(): string | undefined;
 }
 
+/** Which part of the work queue: what still needs a person, or what a person already decided. */
+export const WORK_QUEUE_VIEWS = ['open', 'acknowledged', 'dismissed'] as const;
+export type WorkQueueView = (typeof WORK_QUEUE_VIEWS)[number];
+
+/** A person's decision about a registry answer: a warning seen, or a rejection dismissed with a reason. */
+export interface WorkQueueReview {
+  kind: 'acknowledged' | 'dismissed';
+  at: string;
+  userId: string;
+  reason?: string;
+}
+
+export interface WorkQueueEntry extends OutboxEntry {
+  review?: WorkQueueReview;
+}
+
+export interface WorkQueueCounts {
+  /** Rejections waiting for a fix (not dismissed). */
+  rejected: number;
+  /** Warnings nobody has acknowledged yet. */
+  warnings: number;
+  acknowledged: number;
+  dismissed: number;
+}
+
+export interface WorkQueuePage {
+  entries: WorkQueueEntry[];
+  /** Entries in this view, on every page. */
+  total: number;
+  counts: WorkQueueCounts;
+  /** Opaque; present when more entries follow. */
+  nextCursor?: string;
+}
+
+/** What a dose's reporting state became, without the registry's words (they are read with the dose). */
+export interface DoseReportingUpdate {
+  state: ReportingState;
+  /** How many registry messages the chart would show (the text itself is PHI, read on demand). */
+  messageCount: number;
+  lastAcceptedAt?: string;
+  deadline?: string;
+}
+
+export interface WorkQueueSkip {
+  seq: number;
+  code: 'not_found' | 'not_waiting' | 'newer_report';
+  message: string;
+}
+
+export interface ResubmittedReport {
+  doseId: string;
+  patientId: string;
+  /** The rejected entries this new attempt replaces. */
+  replacedSeqs: number[];
+  seq: number;
+  action: 'A' | 'U' | 'D';
+  messageControlId: string;
+}
+
+export interface WorkQueueRepo {
+  /** One page of a view, `limit` entries at most, after `cursor` (from the previous page). */
+  page(query: { view: WorkQueueView; limit: number; cursor?: string }): WorkQueuePage;
+  counts(): WorkQueueCounts;
+  /** Warnings seen by `actor`; each gets its audit row. Anything else is skipped with a reason. */
+  acknowledge(seqs: readonly number[], actor: Actor): { acknowledged: number[]; skipped: WorkQueueSkip[] };
+  /**
+   * A rejection a person decided DoseDesk will not report (the registry has the dose another
+   * way). Needs a reason; stays visible under `dismissed` and can still be fixed and resent.
+   */
+  dismiss(seq: number, reason: string, actor: Actor): WorkQueueEntry;
+  /**
+   * Sends rejected reports again as new attempts (after a configuration fix): each dose's open
+   * rejections are superseded by ONE new entry with a new MSH-10 and the same ORC-3, built from
+   * the current records and settings. `seqs` picks entries; without it, every open rejection.
+   */
+  resubmitRejected(actor: Actor, seqs?: readonly number[]): { resent: ResubmittedReport[]; skipped: WorkQueueSkip[] };
+  /** A dose's reporting state as the chart shows it, for sync events; writes no audit row (no PHI). */
+  doseReporting(doseId: string): DoseReportingUpdate | undefined;
+}
+
 export interface AuditRepo {
   append(entry: AuditInput): AuditEntry;
   list(filter?: { entityId?: string; userId?: string; limit?: number }): AuditEntry[];
@@ -273,6 +353,7 @@ export interface Store {
   readonly clinicians: ClinicianRepo;
   readonly users: UserRepo;
   readonly outbox: OutboxRepo;
+  readonly workQueue: WorkQueueRepo;
   readonly audit: AuditRepo;
   readonly settings: SettingsRepo;
   /** Schema version after migrations (the highest migration number applied). */

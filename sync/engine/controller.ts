@@ -1,4 +1,5 @@
-import type { RunMode, SyncEvent as ApiSyncEvent, SyncStatus as ApiSyncStatus } from '../../electron/api';
+import type { DoseReportingUpdate, RunMode, SyncEvent as ApiSyncEvent, SyncStatus as ApiSyncStatus } from '../../electron/api';
+import type { Store } from '../../electron/store/types';
 import type { KickReason as ShellKickReason, SyncController } from '../../electron/services/sync-controller';
 import { createSyncEngine } from '../engine';
 import type { KickReason, SyncEngine, SyncEngineOptions, SyncEvent, SyncStatus } from './types';
@@ -41,14 +42,34 @@ export function toApiStatus(s: SyncStatus, mode: RunMode): ApiSyncStatus {
   return out;
 }
 
-function toApiEvent(e: SyncEvent): ApiSyncEvent | undefined {
+/** Reads a dose's reporting state for an outcome event; undefined when the store cannot say. */
+type ReportingOf = (doseId: string) => DoseReportingUpdate | undefined;
+
+function outcomeEvent(
+  e: { seq: number; doseId: string; patientId: string },
+  outcome: 'accepted' | 'warning' | 'rejected' | 'retry',
+  reportingOf: ReportingOf | undefined,
+): ApiSyncEvent {
+  const event: ApiSyncEvent = { type: 'outcome', seq: e.seq, doseId: e.doseId, patientId: e.patientId, outcome };
+  // The dose's newest entry decides what the chart shows (an accepted add with an edit still
+  // queued is "waiting"), so the state comes from the store, read after the outcome committed.
+  let reporting: DoseReportingUpdate | undefined;
+  try {
+    reporting = reportingOf?.(e.doseId);
+  } catch {
+    // The event still goes out; the chart keeps its row until a person reloads it.
+  }
+  return reporting ? { ...event, reporting } : event;
+}
+
+function toApiEvent(e: SyncEvent, reportingOf: ReportingOf | undefined): ApiSyncEvent | undefined {
   switch (e.type) {
     case 'accepted':
-      return { type: 'outcome', seq: e.seq, doseId: e.doseId, patientId: e.patientId, outcome: e.warning ? 'warning' : 'accepted' };
+      return outcomeEvent(e, e.warning ? 'warning' : 'accepted', reportingOf);
     case 'rejected':
-      return { type: 'outcome', seq: e.seq, doseId: e.doseId, patientId: e.patientId, outcome: 'rejected' };
+      return outcomeEvent(e, 'rejected', reportingOf);
     case 'retry':
-      return { type: 'outcome', seq: e.seq, doseId: e.doseId, patientId: e.patientId, outcome: 'retry' };
+      return outcomeEvent(e, 'retry', reportingOf);
     case 'paused':
       return { type: 'blocked', code: e.code, message: e.reason };
     default:
@@ -57,6 +78,8 @@ function toApiEvent(e: SyncEvent): ApiSyncEvent | undefined {
 }
 
 export interface SyncControllerOptions extends SyncEngineOptions {
+  /** With the work-queue repository, outcome events say what each dose's reporting state became. */
+  store: SyncEngineOptions['store'] & Partial<Pick<Store, 'workQueue'>>;
   mode: () => RunMode;
 }
 
@@ -72,11 +95,13 @@ export function createSyncController(options: SyncControllerOptions): SyncContro
       }
     }
   };
+  const workQueue = options.store.workQueue;
+  const reportingOf: ReportingOf | undefined = workQueue ? (doseId) => workQueue.doseReporting(doseId) : undefined;
   const engine = createSyncEngine({
     ...options,
     onEvent: (e) => {
       options.onEvent?.(e);
-      const api = toApiEvent(e);
+      const api = toApiEvent(e, reportingOf);
       if (api) send(api);
     },
   });

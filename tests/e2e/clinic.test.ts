@@ -128,7 +128,16 @@ describe.skipIf(!HAVE_CHROMIUM)('clinic workflow in Chromium', () => {
     await keys.press('Enter');
     await page.getByTestId('dose-saved').waitFor();
     await waitForState(page, 'rejected');
-    await expect.poll(() => historyRow(page).textContent()).toContain('PID-10');
+    // The answer changes the row by itself; the registry's words come with a read a person
+    // asked for: the chart's own reload after Save, or "Show what MIIS said" when the answer
+    // arrived after it.
+    const showWords = historyRow(page).getByRole('button', { name: 'Show what MIIS said' });
+    await expect
+      .poll(async () => {
+        if (await showWords.isVisible()) await showWords.click();
+        return historyRow(page).textContent();
+      })
+      .toContain('PID-10');
 
     await page.getByRole('button', { name: 'Work queue' }).click();
     const queue = page.getByTestId('work-queue');

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { METHOD_NAMES, type Api, type MethodName, type MethodOutput, type PatientForecast, type Result, type SyncEvent, type SyncStatus } from '../../electron/api';
+import { METHOD_NAMES, type Api, type MethodName, type MethodOutput, type PatientForecast, type Result, type SyncEvent, type SyncStatus, type WorkQueueItem, type WorkQueuePage } from '../../electron/api';
 import type { Lot } from '../../electron/domain/lot';
 import type { Patient } from '../../electron/domain/patient';
 import type { Clinician } from '../../electron/domain/clinician';
@@ -33,7 +33,7 @@ const defaults: Answers = {
   'lots.list': () => ok([]),
   'doses.listForPatient': () => ok([]),
   'sync.status': () => ok(STATUS),
-  'sync.workQueue': () => ok([]),
+  'sync.workQueue': () => ok(queuePage([])),
   'forecast.forPatient': (input) => ok({ ...EMPTY_FORECAST, patientId: (input as { patientId: string }).patientId }),
 };
 
@@ -108,6 +108,13 @@ export const INFANT_FORECAST: PatientForecast = {
   dueVaccines: ['08', '110', '306', '150'],
   notCounted: [{ doseId: 'd9', cvx: '08', date: '2026-08-01', vaccineGroup: 'HepB', reason: 'Age: Too Young' }],
 };
+
+/** A work-queue answer holding `items` as its only page. */
+export function queuePage(items: WorkQueueItem[], over: Partial<WorkQueuePage> = {}): WorkQueuePage {
+  const rejected = items.filter((i) => i.state === 'rejected' && !i.review).length;
+  const warnings = items.filter((i) => i.state === 'warning' && !i.review).length;
+  return { items, total: items.length, counts: { rejected, warnings, acknowledged: 0, dismissed: 0 }, ...over };
+}
 
 export const STATUS: SyncStatus = { state: 'idle', mode: 'training', pending: 0, sending: 0, accepted: 0, warning: 0, rejected: 0 };
 

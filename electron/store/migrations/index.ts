@@ -1,9 +1,10 @@
 import { initial } from './0010-initial';
 import { patientSearch } from './0020-patient-search';
 import { outboxDueOrder } from './0030-outbox-due-order';
+import { workQueueReview } from './0050-work-queue-review';
 import type { Migration } from './types';
 
 export type { Migration };
 
 /** Every schema step, oldest first. Append only; never renumber or edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [initial, patientSearch, outboxDueOrder];
+export const MIGRATIONS: readonly Migration[] = [initial, patientSearch, outboxDueOrder, workQueueReview];

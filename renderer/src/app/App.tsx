@@ -195,7 +195,7 @@ function Workspace({
           {view.name === 'chart' ? (
             <PatientChart key={view.patientId} patientId={view.patientId} user={user} initialDose={view.dose} onEditPatient={(p) => setView({ name: 'editPatient', patient: p })} />
           ) : null}
-          {view.name === 'workQueue' ? <WorkQueue onFix={(patientId, doseId) => openChart(patientId, { mode: 'edit', doseId })} onOpen={(id) => openChart(id)} /> : null}
+          {view.name === 'workQueue' ? <WorkQueue user={user} onFix={(patientId, doseId) => openChart(patientId, { mode: 'edit', doseId })} onOpen={(id) => openChart(id)} /> : null}
           {view.name === 'recall' ? <RecallScreen onOpen={(id) => openChart(id)} /> : null}
           {view.name === 'lots' ? <LotsScreen /> : null}
           {view.name === 'settings' ? <SettingsScreen isAdmin={isAdmin} /> : null}

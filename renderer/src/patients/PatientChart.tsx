@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import type { DoseWithStatus, DoseWriteResult, PatientForecast, SessionUser } from '../../../electron/api';
 import { ageInYears } from '../../../electron/domain/common';
 import { cvx as cvxInfo } from '../../../electron/domain/codes';
@@ -10,12 +10,37 @@ import { useCodeLists } from '../app/CodeLists';
 import { DeleteDose } from '../doses/DeleteDose';
 import { DoseForm } from '../doses/DoseForm';
 import { DuePanel } from '../forecast/DuePanel';
-import { useSync } from '../sync/SyncContext';
+import { useSync, useSyncOutcomes, type OutcomeEvent } from '../sync/SyncContext';
 import { Notice } from '../ui/Notice';
 import { StatusBadge } from '../ui/StatusBadge';
 
 // One patient: who they are, what is due, every dose with where its report stands, and the
 // dose form. `N` (outside a text field) starts a dose; a rejected dose opens for fixing in place.
+// The chart reads the patient's records when a person opens it or changes something; answers
+// from the registry update a row's state from the sync event alone (no read, no audit row), and
+// the registry's words are read when someone asks for them or opens the fix.
+
+/** A chart row; `unreadMessages` counts registry messages the row has not read yet. */
+export type ChartDose = DoseWithStatus & { unreadMessages?: number };
+
+/** A sync outcome applied to the chart's rows, without the registry's words. */
+export function applyOutcome(doses: readonly ChartDose[], event: OutcomeEvent): ChartDose[] {
+  const update = event.reporting;
+  if (!update) return [...doses];
+  return doses.map((d): ChartDose => {
+    if (d.id !== event.doseId) return d;
+    const reporting: DoseWithStatus['reporting'] = { state: update.state, messages: [] };
+    if (update.lastAcceptedAt) reporting.lastAcceptedAt = update.lastAcceptedAt;
+    if (update.deadline) reporting.deadline = update.deadline;
+    // What the row read already says the same: keep the words it has.
+    const same = d.reporting.state === update.state && d.reporting.messages.length === update.messageCount && !d.unreadMessages;
+    if (same) return { ...d, reporting: { ...reporting, messages: d.reporting.messages } };
+    const next: ChartDose = { ...d, reporting };
+    delete next.unreadMessages;
+    if (update.messageCount > 0) next.unreadMessages = update.messageCount;
+    return next;
+  });
+}
 
 export type DoseMode = { mode: 'new'; cvx?: string } | { mode: 'edit'; doseId: string };
 
@@ -30,10 +55,10 @@ export function PatientChart({
   initialDose?: DoseMode;
   onEditPatient: (patient: Patient) => void;
 }) {
-  const { outcomeTick, refresh: refreshSync } = useSync();
+  const { refresh: refreshSync } = useSync();
   const lists = useCodeLists();
   const [patient, setPatient] = useState<Patient>();
-  const [doses, setDoses] = useState<DoseWithStatus[]>([]);
+  const [doses, setDoses] = useState<ChartDose[]>([]);
   const [error, setError] = useState<string>();
   const [doseMode, setDoseMode] = useState<DoseMode | undefined>(initialDose);
   const [saved, setSaved] = useState<{ doseId: string; deadline?: string }>();
@@ -43,10 +68,41 @@ export function PatientChart({
   /** Changes whenever the doses that the forecast reads change. */
   const doseKey = doses.map((d) => `${d.id}:${d.version}`).join(',');
 
+  /** Outcomes heard while a list read is on its way: applied on top of what it returns. */
+  const heardDuringLoad = useRef<OutcomeEvent[] | undefined>(undefined);
+  const loads = useRef(0);
+
   const loadDoses = useCallback(async () => {
+    const mine = ++loads.current;
+    heardDuringLoad.current = [];
     const r = await run(api().doses.listForPatient({ patientId }));
-    if (r.ok) setDoses(r.value);
+    if (mine !== loads.current) return;
+    const heard = heardDuringLoad.current ?? [];
+    heardDuringLoad.current = undefined;
+    if (r.ok) setDoses(heard.reduce<ChartDose[]>(applyOutcome, r.value));
   }, [patientId]);
+
+  useSyncOutcomes((event) => {
+    if (event.patientId !== patientId || !event.reporting) return;
+    heardDuringLoad.current?.push(event);
+    setDoses((current) => applyOutcome(current, event));
+  });
+
+  /** Reads one dose again (its registry messages), because a person asked to see or fix it. */
+  const readDose = useCallback(async (doseId: string): Promise<boolean> => {
+    const r = await run(api().doses.get({ id: doseId }));
+    if (!r.ok) {
+      setError(r.error.message);
+      return false;
+    }
+    setDoses((current) => current.map((d) => (d.id === doseId ? r.value : d)));
+    return true;
+  }, []);
+
+  async function fix(dose: ChartDose) {
+    if (dose.unreadMessages && !(await readDose(dose.id))) return;
+    setDoseMode({ mode: 'edit', doseId: dose.id });
+  }
 
   useEffect(() => {
     let alive = true;
@@ -62,7 +118,7 @@ export function PatientChart({
 
   useEffect(() => {
     void loadDoses();
-  }, [loadDoses, outcomeTick]);
+  }, [loadDoses]);
 
   useEffect(() => {
     let alive = true;
@@ -235,7 +291,8 @@ export function PatientChart({
                 <Fragment key={d.id}>
                   <DoseRow
                     dose={d}
-                    onFix={() => setDoseMode({ mode: 'edit', doseId: d.id })}
+                    onFix={() => void fix(d)}
+                    onShowMessages={() => void readDose(d.id)}
                     onDelete={
                       canChangeDoses && !doseMode && deleting !== d.id
                         ? () => {
@@ -271,7 +328,7 @@ function ageInMonths(dob: string, on: string): number {
 
 const FIXABLE: ReportingState[] = ['rejected', 'warning'];
 
-function DoseRow({ dose, onFix, onDelete }: { dose: DoseWithStatus; onFix: () => void; onDelete?: () => void }) {
+function DoseRow({ dose, onFix, onShowMessages, onDelete }: { dose: ChartDose; onFix: () => void; onShowMessages: () => void; onDelete?: () => void }) {
   const name = cvxInfo(dose.cvx)?.shortName ?? dose.cvx;
   const state = dose.reporting.state;
   return (
@@ -289,6 +346,14 @@ function DoseRow({ dose, onFix, onDelete }: { dose: DoseWithStatus; onFix: () =>
             {m.text}
           </p>
         ))}
+        {dose.unreadMessages ? (
+          <>
+            <br />
+            <button type="button" className="btn" onClick={onShowMessages}>
+              {t('chart.showRegistryWords', { count: dose.unreadMessages })}
+            </button>
+          </>
+        ) : null}
       </td>
       <td>
         {FIXABLE.includes(state) ? (

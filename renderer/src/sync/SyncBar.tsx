@@ -1,23 +1,16 @@
-import { useEffect, useState } from 'react';
 import { deadlineUrgency } from '../../../electron/domain/deadline';
 import { t } from '../../i18n';
 import { formatDateTime } from '../api';
 import { Notice } from '../ui/Notice';
 import { backlogOf, useSync } from './SyncContext';
+import { useNow } from './useNow';
 
 // Always on screen: is the registry reachable, how many doses wait, when the last one was
-// accepted, how far a backlog has drained, and a warning a day before any legal deadline.
+// accepted, how far a backlog has drained, and a warning a day before any legal deadline. The
+// 72-hour clock runs until MIIS accepts the dose, so a rejected dose waiting for a fix warns
+// too, even with nothing left to send.
 
-const WARN_HOURS = 24;
-
-function useNow(intervalMs: number): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const h = setInterval(() => setNow(new Date()), intervalMs);
-    return () => clearInterval(h);
-  }, [intervalMs]);
-  return now;
-}
+export const WARN_HOURS = 24;
 
 export function SyncBar() {
   const { status, backlogPeak, retryNow } = useSync();
@@ -33,7 +26,9 @@ export function SyncBar() {
     stopped: { text: t('sync.stopped'), cls: 'attention' },
   }[status.state];
   const deadline = status.nextDeadlineAt ? new Date(status.nextDeadlineAt) : undefined;
-  const urgency = deadline && backlog > 0 ? deadlineUrgency(deadline, now, WARN_HOURS) : 'ok';
+  const urgency = deadline ? deadlineUrgency(deadline, now, WARN_HOURS) : 'ok';
+  // With nothing waiting to be sent, the dose behind the deadline is one the registry rejected.
+  const onlyRejected = backlog === 0 && status.rejected > 0;
   const draining = backlog > 0 && backlogPeak > 1;
 
   return (
@@ -56,8 +51,12 @@ export function SyncBar() {
           {t('sync.retryNow')}
         </button>
       ) : null}
-      {urgency === 'soon' && deadline ? <Notice tone="warning">{t('sync.deadlineSoon', { time: formatDateTime(deadline.toISOString()) })}</Notice> : null}
-      {urgency === 'overdue' && deadline ? <Notice tone="error">{t('sync.deadlineOverdue', { time: formatDateTime(deadline.toISOString()) })}</Notice> : null}
+      {urgency === 'soon' && deadline ? (
+        <Notice tone="warning">{t(onlyRejected ? 'sync.deadlineSoonRejected' : 'sync.deadlineSoon', { time: formatDateTime(deadline.toISOString()) })}</Notice>
+      ) : null}
+      {urgency === 'overdue' && deadline ? (
+        <Notice tone="error">{t(onlyRejected ? 'sync.deadlineOverdueRejected' : 'sync.deadlineOverdue', { time: formatDateTime(deadline.toISOString()) })}</Notice>
+      ) : null}
       {status.problem ? <Notice tone="error">{status.problem.message}</Notice> : null}
     </div>
   );

@@ -3,22 +3,40 @@ import type { SyncEvent, SyncStatus } from '../../../electron/api';
 import { api, run } from '../api';
 
 // One subscription to the sync engine for the whole app: the status bar reads the latest
-// snapshot, the chart and the work queue re-read their data when an outcome arrives.
+// snapshot; the chart and the work queue hear each outcome and update what they show from the
+// event itself. Nothing here re-reads patient data: a read of a chart is audited as something
+// a person did, and an answer arriving from the registry is not a person doing anything.
+
+export type OutcomeEvent = Extract<SyncEvent, { type: 'outcome' }>;
+export type OutcomeListener = (event: OutcomeEvent) => void;
 
 export interface SyncView {
   status?: SyncStatus;
   /** Largest backlog seen since the outbox was last empty (for the progress bar). */
   backlogPeak: number;
-  /** Bumped on every outcome event: a dependency for effects that re-read doses. */
-  outcomeTick: number;
+  /** Hears every outcome (accepted, warning, rejected, retry) until the returned function is called. */
+  subscribeOutcomes: (listener: OutcomeListener) => () => void;
   refresh: () => void;
   retryNow: () => Promise<void>;
 }
 
-const SyncCtx = createContext<SyncView>({ backlogPeak: 0, outcomeTick: 0, refresh: () => undefined, retryNow: async () => undefined });
+const SyncCtx = createContext<SyncView>({
+  backlogPeak: 0,
+  subscribeOutcomes: () => () => undefined,
+  refresh: () => undefined,
+  retryNow: async () => undefined,
+});
 
 export function useSync(): SyncView {
   return useContext(SyncCtx);
+}
+
+/** Calls `listener` for every outcome while the component is mounted (the latest listener, no re-subscribing). */
+export function useSyncOutcomes(listener: OutcomeListener): void {
+  const { subscribeOutcomes } = useSync();
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => subscribeOutcomes((e) => latest.current(e)), [subscribeOutcomes]);
 }
 
 export function backlogOf(status: SyncStatus | undefined): number {
@@ -27,9 +45,9 @@ export function backlogOf(status: SyncStatus | undefined): number {
 
 export function SyncProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<SyncStatus>();
-  const [outcomeTick, setOutcomeTick] = useState(0);
   const [backlogPeak, setBacklogPeak] = useState(0);
   const alive = useRef(true);
+  const outcomeListeners = useRef(new Set<OutcomeListener>());
 
   const apply = useCallback((next: SyncStatus) => {
     if (!alive.current) return;
@@ -49,15 +67,22 @@ export function SyncProvider({ children }: { children: ReactNode }) {
     if (r.ok) apply(r.value);
   }, [apply]);
 
+  const subscribeOutcomes = useCallback((listener: OutcomeListener) => {
+    outcomeListeners.current.add(listener);
+    return () => {
+      outcomeListeners.current.delete(listener);
+    };
+  }, []);
+
   useEffect(() => {
     alive.current = true;
     refresh();
     const off = api().onSyncStatus((event: SyncEvent) => {
       if (event.type === 'status') apply(event.status);
-      else if (event.type === 'outcome') {
-        setOutcomeTick((n) => n + 1);
-        refresh();
-      } else refresh();
+      // The engine follows outcomes with a status snapshot of its own; asking for one per
+      // outcome would double the traffic while a backlog drains.
+      else if (event.type === 'outcome') for (const l of [...outcomeListeners.current]) l(event);
+      else refresh();
     });
     return () => {
       alive.current = false;
@@ -65,6 +90,6 @@ export function SyncProvider({ children }: { children: ReactNode }) {
     };
   }, [apply, refresh]);
 
-  const value = useMemo(() => ({ status, backlogPeak, outcomeTick, refresh, retryNow }), [status, backlogPeak, outcomeTick, refresh, retryNow]);
+  const value = useMemo(() => ({ status, backlogPeak, subscribeOutcomes, refresh, retryNow }), [status, backlogPeak, subscribeOutcomes, refresh, retryNow]);
   return <SyncCtx.Provider value={value}>{children}</SyncCtx.Provider>;
 }

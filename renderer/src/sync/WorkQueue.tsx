@@ -1,13 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { WorkQueueItem } from '../../../electron/api';
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
+import type { ResubmitResult, SessionUser, WorkQueueCounts, WorkQueueItem, WorkQueueSkip } from '../../../electron/api';
 import { t, type MessageKey } from '../../i18n';
 import { api, formatDateTime, run } from '../api';
 import { Notice } from '../ui/Notice';
 import { StatusBadge } from '../ui/StatusBadge';
-import { useSync } from './SyncContext';
+import { DismissRejection } from './DismissRejection';
+import { QueueDeadline } from './QueueDeadline';
+import { ResubmitRejected } from './ResubmitRejected';
+import { useSyncOutcomes } from './SyncContext';
+import { useNow } from './useNow';
 
 // Every report MIIS rejected or accepted with warnings, with the registry's own words and the
-// form field each one points at, and a way straight to the fix.
+// form field each one points at, and a way straight to the fix: rejections first, nearest
+// legal deadline first, a page at a time. Warnings are acknowledged once seen; a rejection
+// leaves only by being fixed, resent, or dismissed with a reason. Loading a page shows patient
+// names, an audited read, so it happens when a person asks: answers arriving from MIIS while
+// the list is open only say that there is something new.
 
 const KNOWN_FIELDS = new Set<string>([
   'dose.cvx', 'dose.lotId', 'dose.lotNumber', 'dose.mvx', 'dose.expirationDate', 'dose.ndc', 'dose.amountMl', 'dose.route', 'dose.site',
@@ -38,79 +46,243 @@ export function fieldLabel(path: string | undefined): string {
   return path;
 }
 
-export function WorkQueue({ onFix, onOpen }: { onFix: (patientId: string, doseId: string) => void; onOpen: (patientId: string) => void }) {
-  const { outcomeTick } = useSync();
-  const [items, setItems] = useState<WorkQueueItem[]>();
-  const [error, setError] = useState<string>();
+type View = 'open' | 'acknowledged' | 'dismissed';
+const VIEWS: View[] = ['open', 'acknowledged', 'dismissed'];
+const PAGE_SIZE = 50;
+const NO_COUNTS: WorkQueueCounts = { rejected: 0, warnings: 0, acknowledged: 0, dismissed: 0 };
 
-  const load = useCallback(async () => {
-    const r = await run(api().sync.workQueue({ limit: 200 }));
-    if (r.ok) {
-      setItems(r.value);
-      setError(undefined);
-    } else setError(r.error.message);
+function viewCount(view: View, counts: WorkQueueCounts): number {
+  return view === 'open' ? counts.rejected + counts.warnings : counts[view];
+}
+
+interface Loaded {
+  items: WorkQueueItem[];
+  total: number;
+  counts: WorkQueueCounts;
+  nextCursor?: string;
+}
+
+export function WorkQueue({ user, onFix, onOpen }: { user?: SessionUser; onFix: (patientId: string, doseId: string) => void; onOpen: (patientId: string) => void }) {
+  const [view, setView] = useState<View>('open');
+  const [loaded, setLoaded] = useState<Loaded>();
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<string>();
+  const [skipped, setSkipped] = useState<string>();
+  const [newAnswers, setNewAnswers] = useState(0);
+  const [dismissing, setDismissing] = useState<number>();
+  const [confirmResubmit, setConfirmResubmit] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const shownDoses = useRef(new Set<string>());
+  const now = useNow(30_000);
+  // The contract's rules: dismissing is for clinical staff, resending everything for administrators.
+  const canDismiss = user?.role !== 'front_desk';
+  const canResubmit = user === undefined || user.role === 'administrator';
+
+  const load = useCallback(async (which: View, cursor?: string) => {
+    const r = await run(api().sync.workQueue(cursor ? { view: which, limit: PAGE_SIZE, cursor } : { view: which, limit: PAGE_SIZE }));
+    if (!r.ok) {
+      setError(r.error.message);
+      return;
+    }
+    setError(undefined);
+    const page = r.value;
+    setLoaded((before) => ({
+      items: cursor && before ? [...before.items, ...page.items] : page.items,
+      total: page.total,
+      counts: page.counts,
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    }));
+    if (!cursor) setNewAnswers(0);
   }, []);
 
   useEffect(() => {
-    void load();
-  }, [load, outcomeTick]);
+    void load(view);
+  }, [load, view]);
+
+  useEffect(() => {
+    shownDoses.current = new Set(loaded?.items.map((i) => i.doseId));
+  }, [loaded]);
+
+  useSyncOutcomes((event) => {
+    // A new rejection or warning, or news about a dose on the list: the list is out of date.
+    if (event.outcome === 'rejected' || event.outcome === 'warning' || shownDoses.current.has(event.doseId)) setNewAnswers((n) => n + 1);
+  });
+
+  function reportSkips(list: readonly WorkQueueSkip[]) {
+    setSkipped(list.length > 0 ? t('queue.skipped', { count: list.length, reason: list[0]?.message ?? '' }) : undefined);
+  }
+
+  async function acknowledge(seqs: number[]) {
+    if (busy || seqs.length === 0) return;
+    setBusy(true);
+    const r = await run(api().sync.acknowledge({ seqs }));
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error.message);
+      return;
+    }
+    setDone(t('queue.acknowledgedDone', { count: r.value.acknowledged.length }));
+    reportSkips(r.value.skipped);
+    await load(view);
+  }
+
+  async function dismissed() {
+    setDismissing(undefined);
+    setDone(t('queue.dismissedDone'));
+    setSkipped(undefined);
+    await load(view);
+  }
+
+  async function resubmitted(result: ResubmitResult) {
+    setConfirmResubmit(false);
+    setDone(t('queue.resubmit.done', { count: result.resent.length }));
+    reportSkips(result.skipped);
+    await load(view);
+  }
+
+  function choose(next: View) {
+    setDone(undefined);
+    setSkipped(undefined);
+    setDismissing(undefined);
+    setConfirmResubmit(false);
+    if (next === view) void load(next);
+    else setView(next);
+  }
+
+  const counts = loaded?.counts ?? NO_COUNTS;
+  const items = loaded?.items ?? [];
+  const openWarnings = view === 'open' ? items.filter((i) => i.state === 'warning' && !i.review).map((i) => i.seq) : [];
 
   return (
     <section className="card" aria-labelledby="queue-title">
       <h1 id="queue-title">{t('queue.title')}</h1>
       <p>{t('queue.intro')}</p>
-      <div className="btn-row">
-        <button type="button" className="btn" onClick={() => void load()}>
+      <div className="btn-row" role="group" aria-label={t('queue.views')}>
+        {VIEWS.map((v) => (
+          <button key={v} type="button" className={`btn${v === view ? ' btn--primary' : ''}`} aria-pressed={v === view} onClick={() => choose(v)}>
+            {t(`queue.view.${v}`, { count: viewCount(v, counts) })}
+          </button>
+        ))}
+        <button type="button" className="btn" onClick={() => choose(view)}>
           {t('queue.refresh')}
         </button>
+        {view === 'open' && canResubmit && counts.rejected > 0 ? (
+          <button type="button" className="btn" onClick={() => setConfirmResubmit(true)} disabled={confirmResubmit}>
+            {t('queue.resubmit', { count: counts.rejected })}
+          </button>
+        ) : null}
+        {openWarnings.length > 0 ? (
+          <button type="button" className="btn" disabled={busy} onClick={() => void acknowledge(openWarnings)}>
+            {t('queue.acknowledgeShown', { count: openWarnings.length })}
+          </button>
+        ) : null}
       </div>
+      {confirmResubmit ? <ResubmitRejected count={counts.rejected} onDone={(r) => void resubmitted(r)} onCancel={() => setConfirmResubmit(false)} /> : null}
+      {newAnswers > 0 ? (
+        <div className="notice notice--info" role="status" data-testid="queue-new-answers">
+          {t('queue.newAnswers', { count: newAnswers })}{' '}
+          <button type="button" className="btn" onClick={() => choose(view)}>
+            {t('queue.showLatest')}
+          </button>
+        </div>
+      ) : null}
       {error ? <Notice tone="error">{error}</Notice> : null}
-      {items && items.length === 0 ? <Notice tone="success">{t('queue.empty')}</Notice> : null}
-      {items && items.length > 0 ? (
-        <table data-testid="work-queue">
+      {done ? (
+        <Notice tone="success" testId="queue-done">
+          {done}
+        </Notice>
+      ) : null}
+      {skipped ? <Notice tone="warning">{skipped}</Notice> : null}
+      {loaded && items.length === 0 ? (
+        <Notice tone="success">{view === 'open' ? t('queue.empty') : view === 'acknowledged' ? t('queue.emptyAcknowledged') : t('queue.emptyDismissed')}</Notice>
+      ) : null}
+      {items.length > 0 ? (
+        <table data-testid="work-queue" data-view={view}>
           <thead>
             <tr>
               <th scope="col">{t('queue.patient')}</th>
               <th scope="col">{t('queue.state')}</th>
+              <th scope="col">{t('queue.deadline')}</th>
               <th scope="col">{t('queue.messages')}</th>
               <th scope="col">{t('chart.col.actions')}</th>
             </tr>
           </thead>
           <tbody>
             {items.map((item) => (
-              <tr key={item.seq} data-seq={item.seq}>
-                <td>
-                  {item.patientName ?? t('queue.unknownPatient')}
-                  <br />
-                  <span className="field__hint">{formatDateTime(item.updatedAt)}</span>
-                </td>
-                <td>
-                  <StatusBadge state={item.state === 'warning' ? 'warning' : 'rejected'} />
-                </td>
-                <td>
-                  {item.messages.length === 0 && item.ackText ? <p className="registry-msg">{item.ackText}</p> : null}
-                  {item.messages.map((m, i) => (
-                    <p key={i} className={`registry-msg${m.severity === 'warning' ? ' registry-msg--warning' : ''}`}>
-                      {m.text}
-                      <br />
-                      <span className="field__hint">{t('queue.field', { field: fieldLabel(m.field) })}</span>
-                    </p>
-                  ))}
-                </td>
-                <td>
-                  <div className="btn-row">
-                    <button type="button" className="btn btn--primary" onClick={() => onFix(item.patientId, item.doseId)}>
-                      {t('queue.fix')}
-                    </button>
-                    <button type="button" className="btn" onClick={() => onOpen(item.patientId)}>
-                      {t('queue.open')}
-                    </button>
-                  </div>
-                </td>
-              </tr>
+              <Fragment key={item.seq}>
+                <tr data-seq={item.seq} data-state={item.state}>
+                  <td>
+                    {item.patientName ?? t('queue.unknownPatient')}
+                    <br />
+                    <span className="field__hint">{formatDateTime(item.updatedAt)}</span>
+                  </td>
+                  <td>
+                    <StatusBadge state={item.state === 'warning' ? 'warning' : 'rejected'} />
+                    {item.review ? (
+                      <p className="field__hint">
+                        {item.review.kind === 'dismissed'
+                          ? t('queue.reviewedDismissed', { name: item.review.by, time: formatDateTime(item.review.at), reason: item.review.reason ?? '' })
+                          : t('queue.reviewedAcknowledged', { name: item.review.by, time: formatDateTime(item.review.at) })}
+                      </p>
+                    ) : null}
+                  </td>
+                  <td>
+                    <QueueDeadline item={item} now={now} />
+                  </td>
+                  <td>
+                    {item.messages.length === 0 && item.ackText ? <p className="registry-msg">{item.ackText}</p> : null}
+                    {item.messages.map((m, i) => (
+                      <p key={i} className={`registry-msg${m.severity === 'warning' ? ' registry-msg--warning' : ''}`}>
+                        {m.text}
+                        <br />
+                        <span className="field__hint">{t('queue.field', { field: fieldLabel(m.field) })}</span>
+                      </p>
+                    ))}
+                  </td>
+                  <td>
+                    <div className="btn-row">
+                      {view !== 'acknowledged' ? (
+                        <button type="button" className="btn btn--primary" onClick={() => onFix(item.patientId, item.doseId)}>
+                          {t('queue.fix')}
+                        </button>
+                      ) : null}
+                      {item.state === 'warning' && !item.review ? (
+                        <button type="button" className="btn" disabled={busy} onClick={() => void acknowledge([item.seq])}>
+                          {t('queue.acknowledge')}
+                        </button>
+                      ) : null}
+                      {item.state === 'rejected' && !item.review && canDismiss && dismissing !== item.seq ? (
+                        <button type="button" className="btn btn--danger" onClick={() => setDismissing(item.seq)}>
+                          {t('queue.dismiss')}
+                        </button>
+                      ) : null}
+                      <button type="button" className="btn" onClick={() => onOpen(item.patientId)}>
+                        {t('queue.open')}
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+                {dismissing === item.seq ? (
+                  <tr>
+                    <td colSpan={5}>
+                      <DismissRejection item={item} onDone={() => void dismissed()} onCancel={() => setDismissing(undefined)} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
             ))}
           </tbody>
         </table>
+      ) : null}
+      {loaded && items.length > 0 ? (
+        <div className="btn-row">
+          <span data-testid="queue-showing">{t('queue.showing', { shown: items.length, total: loaded.total })}</span>
+          {loaded.nextCursor ? (
+            <button type="button" className="btn" onClick={() => void load(view, loaded.nextCursor)}>
+              {t('queue.more')}
+            </button>
+          ) : null}
+        </div>
       ) : null}
     </section>
   );

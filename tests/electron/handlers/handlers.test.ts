@@ -159,7 +159,7 @@ describe('audit trail', () => {
     const [entry] = app.store.outbox.claimDue(new Date('2030-01-01T00:00:00Z'), 1, 60_000);
     app.store.outbox.markRejected(entry!.seq, { code: 'AE', text: 'Lot number is missing', messages: [{ severity: 'error', text: 'RXA-15 required', field: 'dose.lotNumber' }] });
     const auditBefore = app.auditCount();
-    const queue = await app.ok('sync.workQueue', {}, 'clin');
+    const queue = (await app.ok('sync.workQueue', {}, 'clin')).items;
     expect(queue).toHaveLength(1);
     expect(queue[0]).toMatchObject({ patientId: clinic.patient.id, patientName: 'Amélie Moreau', state: 'rejected', messages: [{ field: 'dose.lotNumber' }] });
     expect(app.auditCount()).toBeGreaterThan(auditBefore);

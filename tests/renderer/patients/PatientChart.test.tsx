@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ComponentProps } from 'react';
 import type { DoseWithStatus, DoseWriteResult, Result } from '../../../electron/api';
@@ -107,5 +107,65 @@ describe('PatientChart', () => {
     const panel = await screen.findByTestId('due-panel');
     await within(panel).findByTestId('due-list');
     expect(within(panel).queryByRole('button', { name: /Give/ })).not.toBeInTheDocument();
+  });
+
+  describe('answers from the registry while the chart is open', () => {
+    const outcome = (state: 'accepted' | 'rejected' | 'waiting', messageCount = 0, doseId = 'd1', patientId = 'p1') =>
+      ({ type: 'outcome', seq: 1, doseId, patientId, outcome: state === 'waiting' ? 'retry' : state, reporting: { state, messageCount } }) as const;
+
+    it('update the row from the event alone: no re-read of the doses, and another patient is ignored', async () => {
+      const fake = installFakeApi({ 'patients.get': () => ok(PATIENT), 'doses.listForPatient': () => ok([dose('waiting')]) });
+      renderChart();
+      const row = () => screen.getByTestId('dose-history').querySelector('tr[data-dose-id="d1"]') as HTMLElement;
+      await waitFor(() => expect(row()).toHaveAttribute('data-state', 'waiting'));
+      act(() => fake.emitSync(outcome('accepted', 0, 'd1', 'someone-else')));
+      act(() => fake.emitSync(outcome('accepted')));
+      await waitFor(() => expect(row()).toHaveAttribute('data-state', 'accepted'));
+      expect(row()).toHaveTextContent('Accepted by MIIS');
+      expect(fake.calls('doses.listForPatient')).toHaveLength(1);
+      expect(fake.calls('patients.get')).toHaveLength(1);
+      expect(fake.calls('doses.get')).toHaveLength(0);
+    });
+
+    it("a rejection shows at once; the registry's words are read when a person asks, and before the fix opens", async () => {
+      const fake = installFakeApi({
+        'patients.get': () => ok(PATIENT),
+        'doses.listForPatient': () => ok([dose('waiting')]),
+        'doses.get': () => ok(dose('rejected')),
+      });
+      const user = userEvent.setup();
+      renderChart();
+      const history = await screen.findByTestId('dose-history');
+      act(() => fake.emitSync(outcome('rejected', 1)));
+      expect(await within(history).findByText('Rejected — needs a fix')).toBeInTheDocument();
+      expect(history).not.toHaveTextContent('RXA-5 vaccine code is required.');
+      expect(fake.calls('doses.get')).toHaveLength(0);
+      await user.click(within(history).getByRole('button', { name: 'Show what MIIS said' }));
+      expect(await within(history).findByText('RXA-5 vaccine code is required.')).toBeInTheDocument();
+      expect(fake.calls('doses.get')).toEqual([{ id: 'd1' }]);
+      expect(within(history).queryByRole('button', { name: 'Show what MIIS said' })).not.toBeInTheDocument();
+
+      // Another rejection arrives; "Fix and resend" reads the new words first, then opens the form with them.
+      act(() => fake.emitSync(outcome('rejected', 2)));
+      await within(history).findByRole('button', { name: 'Show what MIIS said (2 messages)' });
+      await user.click(within(history).getByRole('button', { name: 'Fix and resend' }));
+      await screen.findByTestId('dose-errors');
+      expect(fake.calls('doses.get')).toHaveLength(2);
+    });
+
+    it('an answer heard while the list is still loading is applied to what the list returns', async () => {
+      let answer: (value: ReturnType<typeof ok<DoseWithStatus[]>>) => void = () => undefined;
+      const fake = installFakeApi({
+        'patients.get': () => ok(PATIENT),
+        'doses.listForPatient': () => new Promise((resolve) => (answer = resolve)),
+      });
+      renderChart();
+      await waitFor(() => expect(fake.calls('doses.listForPatient')).toHaveLength(1));
+      act(() => fake.emitSync(outcome('accepted')));
+      // The list was read before the answer was recorded.
+      act(() => answer(ok([dose('waiting')])));
+      const history = await screen.findByTestId('dose-history');
+      await waitFor(() => expect(history.querySelector('tr[data-dose-id="d1"]')).toHaveAttribute('data-state', 'accepted'));
+    });
   });
 });

@@ -62,4 +62,17 @@ describe('SyncBar', () => {
     await waitFor(() => expect(screen.queryByRole('progressbar')).not.toBeInTheDocument());
     expect(screen.getByTestId('sync-waiting')).toHaveTextContent('Nothing waiting');
   });
+
+  it("warns about a rejected dose's deadline even with nothing left to send, before and after it passes", async () => {
+    const fake = installFakeApi({ 'sync.status': () => ok({ ...STATUS, rejected: 1, nextDeadlineAt: inHours(6) }) });
+    render(
+      <SyncProvider>
+        <SyncBar />
+      </SyncProvider>,
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(/rejected dose must be fixed and reach MIIS by .*Open the work queue/);
+    expect(screen.getByTestId('sync-waiting')).toHaveTextContent('Nothing waiting');
+    act(() => fake.emitSync({ type: 'status', status: { ...STATUS, rejected: 1, nextDeadlineAt: inHours(-3) } }));
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent(/rejected dose is past its legal reporting deadline/));
+  });
 });

@@ -1,7 +1,8 @@
 import type { SyncEvent as ApiSyncEvent } from '../../../electron/api';
 import { createSyncController, toApiStatus } from '../../../sync/engine/controller';
 import type { SyncStatus } from '../../../sync/engine/types';
-import { FakeOutbox, ScriptedTransport, VirtualTime, fakeMessage } from './support/fakes';
+import { FakeOutbox, ScriptedTransport, VirtualTime, ack, fakeMessage } from './support/fakes';
+import { NURSE, TODAY, seed, testStore } from '../../electron/store/helpers';
 
 // The engine behind the shell's SyncController interface (electron/services/sync-controller.ts).
 
@@ -53,5 +54,46 @@ describe('sync controller adapter', () => {
     expect(controller.status()).toMatchObject({ state: 'idle', accepted: 1, pending: 0 });
     await controller.stop();
     expect(controller.status().state).toBe('stopped');
+  });
+
+  it("outcome events carry the dose's reporting state from the store, never the registry's words", async () => {
+    const t = testStore();
+    const time = new VirtualTime();
+    try {
+      const s = seed(t.store, { lot: { dosesOnHand: 10 } });
+      const edited = t.store.doses.record(s.dose(), NURSE, TODAY).dose;
+      // Edited before the add went out: the add's acceptance leaves the dose waiting for the update.
+      t.store.doses.edit(edited.id, s.dose({ site: 'RD' }), edited.version, NURSE, TODAY);
+      const refused = t.store.doses.record(s.dose({ cvx: '08', administeredTime: '11:00' }), NURSE, TODAY).dose;
+      const secret = 'PID-7 date of birth 1990-01-20 does not match the registry.';
+      const transport = new ScriptedTransport((hl7) =>
+        hl7.includes(refused.id) ? { kind: 'needs_person', code: 'unknown_fault', reason: secret } : { kind: 'delivered', ackText: ack(hl7), ackSegments: [] },
+      );
+      const seen: ApiSyncEvent[] = [];
+      const controller = createSyncController({
+        store: t.store,
+        transport,
+        buildMessage: fakeMessage,
+        clock: time.clock,
+        timers: time.timers,
+        mode: () => 'training',
+        statusIntervalMs: 100,
+      });
+      controller.onStatus((e) => seen.push(e));
+      controller.kick('dose_saved');
+      await time.advance(5_000);
+      await controller.stop();
+
+      const outcomes = seen.filter((e) => e.type === 'outcome');
+      const forEdited = outcomes.filter((e) => e.doseId === edited.id);
+      expect(forEdited.map((e) => [e.outcome, e.reporting?.state])).toEqual([
+        ['accepted', 'waiting'],
+        ['accepted', 'accepted'],
+      ]);
+      expect(outcomes.find((e) => e.doseId === refused.id)).toMatchObject({ outcome: 'rejected', reporting: { state: 'rejected', messageCount: 1 } });
+      expect(JSON.stringify(seen)).not.toContain('1990-01-20');
+    } finally {
+      t.done();
+    }
   });
 });

@@ -1,0 +1,147 @@
+import { createSyncController } from '../../../sync';
+import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
+import { Reporting } from '../../../electron/services/reporting';
+import { makeApp, type TestApp } from '../fixtures/app';
+import { clinicWithDose, type Clinic } from './payloads';
+
+// The work queue through the handler table, on a real store: pages with names (an audited read
+// by the person looking), who may acknowledge, dismiss and resend, and a resend after a
+// configuration fix against the real registry simulator that reaches the registry once.
+
+const MAX_BACKOFF = 15 * 60_000;
+const bad = { code: 'AE', text: 'rejected', messages: [{ severity: 'error' as const, text: 'RXA-15 lot number is required.', field: 'dose.lotNumber' }] };
+const warned = { code: 'AA', text: 'ok', messages: [{ severity: 'warning' as const, text: 'PID-11 address is missing.' }], warning: true };
+
+let app: TestApp;
+let clinic: Clinic;
+
+/** Sends whatever is due the way the engine would, answering each with `outcome`. */
+function settleDue(outcome: 'rejected' | 'warning'): number[] {
+  const claimed = app.store.outbox.claimDue(new Date('2030-01-01T00:00:00Z'), 100, MAX_BACKOFF);
+  for (const e of claimed) {
+    if (outcome === 'rejected') app.store.outbox.markRejected(e.seq, bad);
+    else app.store.outbox.markAccepted(e.seq, warned);
+  }
+  return claimed.map((e) => e.seq);
+}
+
+describe('work queue handlers', () => {
+  beforeEach(async () => {
+    app = makeApp();
+    clinic = await clinicWithDose(app);
+  });
+  afterEach(() => app.done());
+
+  it('serves a page with names, counts and a cursor; each page is a read audited for the person looking', async () => {
+    const [rejected] = settleDue('rejected');
+    await app.ok('doses.record', { dose: clinic.doseInput({ administeredTime: '11:00' }) });
+    const [warning] = settleDue('warning');
+    const lastRow = app.store.audit.list({ limit: 1 })[0]!.id;
+
+    const first = await app.ok('sync.workQueue', { limit: 1 }, 'clin');
+    expect(first.items.map((i) => [i.seq, i.state, i.patientName])).toEqual([[rejected, 'rejected', 'Amélie Moreau']]);
+    expect(first).toMatchObject({ total: 2, counts: { rejected: 1, warnings: 1, acknowledged: 0, dismissed: 0 } });
+    const second = await app.ok('sync.workQueue', { limit: 1, cursor: first.nextCursor }, 'clin');
+    expect(second.items.map((i) => i.seq)).toEqual([warning]);
+    expect(second.nextCursor).toBeUndefined();
+
+    const rows = app.store.audit.list({ limit: 1000 }).filter((a) => a.id > lastRow);
+    expect(rows.map((a) => [a.action, a.userId])).toEqual([
+      ['patient.read', clinic.clinicianId],
+      ['patient.read', clinic.clinicianId],
+    ]);
+
+    const stale = await app.call('sync.workQueue', { view: 'dismissed', cursor: first.nextCursor }, 'clin');
+    expect(stale.ok ? 'ok' : [stale.error.kind, stale.error.message]).toEqual(['validation', expect.stringMatching(/out of date/)]);
+  });
+
+  it('anyone signed in acknowledges a warning; the row names who, and the item moves to acknowledged', async () => {
+    const [warning] = settleDue('warning');
+    const r = await app.ok('sync.acknowledge', { seqs: [warning, 424242] }, 'desk');
+    expect(r.acknowledged).toEqual([warning]);
+    expect(r.skipped).toMatchObject([{ seq: 424242, code: 'not_found' }]);
+    expect((await app.ok('sync.workQueue', {}, 'desk')).total).toBe(0);
+    const done = await app.ok('sync.workQueue', { view: 'acknowledged' }, 'desk');
+    expect(done.items[0]?.review).toMatchObject({ kind: 'acknowledged', by: 'Dan Desk' });
+    expect(app.store.audit.list({ entityId: clinic.dose.id }).find((a) => a.action === 'workqueue.acknowledge')?.userId).toBe(clinic.deskId);
+  });
+
+  it('only clinical staff dismiss a rejection, with a reason; it then stops counting as rejected', async () => {
+    const [rejected] = settleDue('rejected');
+    const payload = { seq: rejected, reason: 'Keyed in the MIIS web site after a phone call with the help desk' };
+    const denied = await app.call('sync.dismiss', payload, 'desk');
+    expect(denied.ok ? 'ok' : denied.error.kind).toBe('forbidden');
+    const noReason = await app.call('sync.dismiss', { seq: rejected, reason: ' ' }, 'clin');
+    expect(noReason.ok ? 'ok' : noReason.error.issues?.map((i) => i.path)).toEqual(['reason']);
+
+    const item = await app.ok('sync.dismiss', payload, 'clin');
+    expect(item).toMatchObject({ seq: rejected, state: 'rejected', patientName: 'Amélie Moreau', review: { kind: 'dismissed', by: 'Nora Nurse', reason: payload.reason } });
+    expect((await app.ok('sync.status', {}, 'clin')).rejected).toBe(0);
+    const again = await app.call('sync.dismiss', payload, 'clin');
+    expect(again.ok ? 'ok' : again.error.kind).toBe('conflict');
+    expect((await app.ok('sync.workQueue', { view: 'dismissed' }, 'clin')).items.map((i) => i.seq)).toEqual([rejected]);
+  });
+
+  it('only an administrator resends, and a resend is audited per dose', async () => {
+    const [rejected] = settleDue('rejected');
+    const denied = await app.call('sync.resubmitRejected', {}, 'clin');
+    expect(denied.ok ? 'ok' : denied.error.kind).toBe('forbidden');
+    const r = await app.ok('sync.resubmitRejected', {}, 's1');
+    expect(r.resent).toMatchObject([{ doseId: clinic.dose.id, replacedSeqs: [rejected] }]);
+    expect(r.status).toMatchObject({ pending: 1, rejected: 0 });
+    expect(app.store.audit.list({ entityId: clinic.dose.id }).find((a) => a.action === 'workqueue.resubmit')?.userId).toBe(clinic.adminId);
+    expect((await app.ok('sync.resubmitRejected', {}, 's1')).resent).toEqual([]);
+  });
+});
+
+describe('resend after a configuration fix, against the registry simulator', () => {
+  async function until(check: () => boolean, what: string): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      if (check()) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`gave up waiting for ${what}`);
+  }
+
+  it('a facility mismatch is rejected, fixed, resent once, and the registry holds the dose once', async () => {
+    app = makeApp();
+    let sim: RegistrySimulator | undefined;
+    // This registry refuses a message whose MSH-4 is not the account's facility (AIRA "soursop").
+    const reporting = new Reporting({
+      services: app.services,
+      startSimulator: async (options) => (sim = await startRegistrySimulator({ ...options, quirks: ['soursop'] })),
+      createController: (parts) => createSyncController({ ...parts, backoff: { baseMs: 50, capMs: 200 } }),
+    });
+    try {
+      clinic = await clinicWithDose(app);
+      await reporting.start(app.services.settings.mode());
+      await until(() => app.store.outbox.stats().accepted === 1, 'the first dose to be accepted');
+
+      // An administrator types the wrong Vaccine PIN: every report now names the wrong facility.
+      await app.ok('settings.update', { scope: 'site', values: { 'registry.vaccinePin': 'WRONG-PIN' } });
+      const second = await app.ok('doses.record', { dose: clinic.doseInput({ administeredTime: '11:00' }) });
+      await until(() => app.store.outbox.stats().rejected === 1, 'the registry to reject the second dose');
+      const [rejected] = (await app.ok('sync.workQueue', {})).items;
+      expect(rejected).toMatchObject({ doseId: second.dose.id, state: 'rejected' });
+      expect(rejected!.messages[0]?.text).toMatch(/MSH-4/);
+
+      await app.ok('settings.update', { scope: 'site', values: { 'registry.vaccinePin': '' } });
+      const result = await app.ok('sync.resubmitRejected', {}, 's1');
+      expect(result.resent).toHaveLength(1);
+      // A double click, or a second administrator at the same moment.
+      expect((await app.ok('sync.resubmitRejected', {}, 's1')).resent).toEqual([]);
+      await until(() => app.store.outbox.stats().accepted === 2, 'the resent dose to be accepted');
+
+      const submits = sim!.received().filter((m) => m.operation === 'submitSingleMessage');
+      const forSecond = submits.filter((m) => m.hl7?.includes(second.dose.id));
+      expect(forSecond).toHaveLength(2);
+      expect(new Set(forSecond.map((m) => m.controlId)).size).toBe(2);
+      expect(forSecond.map((m) => m.outcome)).toEqual(['processed', 'processed']);
+      expect(sim!.accepted().filter((d) => d.fillerOrderId === second.dose.id)).toHaveLength(1);
+      expect(sim!.stats).toMatchObject({ duplicates: 0, held: 2 });
+      expect((await app.ok('sync.workQueue', {})).total).toBe(0);
+    } finally {
+      await reporting.stop();
+    }
+  });
+});
