@@ -75,6 +75,7 @@ describe('sync controller adapter', () => {
         transport,
         buildMessage: fakeMessage,
         clock: time.clock,
+        monotonic: time.monotonic,
         timers: time.timers,
         mode: () => 'training',
         statusIntervalMs: 100,
