@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, optionalText } from './common';
+import { ndcField } from './product-fields';
 
 // An administered, historical or refused dose, as the dose form records it and as the HL7
 // RXA/RXR/OBX group reports it. The rules that need other records (the patient's DOB, the
@@ -30,11 +31,7 @@ export const doseInputSchema = z.object({
   patientId: z.string().min(1),
   kind: doseKind.default('administered'),
   cvx: code('Vaccine (CVX)', 4).regex(/^\d{1,3}$/, { message: 'CVX codes are 1–3 digits.' }),
-  ndc: z
-    .string()
-    .trim()
-    .regex(/^(\d{11}|\d{4,5}-\d{3,4}-\d{1,2})$/, { message: 'NDC must be 11 digits or hyphenated (e.g. 58160-0820-52).' })
-    .optional(),
+  ndc: ndcField.optional(),
   mvx: code('Manufacturer (MVX)', 4).optional(),
   lotId: z.string().min(1).optional(),
   lotNumber: z.string().trim().min(1).max(20, { message: 'Lot numbers are at most 20 characters.' }).optional(),
