@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { isoDate, optionalText } from './common';
-import { ndcField } from './product-fields';
+import { isoDate } from './common';
+import { lotNumberField, ndcField } from './product-fields';
+import { optionalTextField } from './text';
 
 // An administered, historical or refused dose, as the dose form records it and as the HL7
 // RXA/RXR/OBX group reports it. The rules that need other records (the patient's DOB, the
@@ -18,7 +19,7 @@ export const visGivenSchema = z.object({
   /** GS1 fully encoded VIS string (OBX 69764-9) when the VIS is identified by its barcode. */
   encodedString: z.string().trim().regex(/^\d{24}$/, { message: 'A VIS barcode string has 24 digits.' }).optional(),
   /** VIS document type, e.g. `Hepatitis B VIS` (for 29768-9 when no barcode string is known). */
-  documentType: optionalText(120),
+  documentType: optionalTextField({ what: 'VIS document', max: 120, kind: 'line' }),
   editionDate: isoDate,
   presentedOn: isoDate,
 });
@@ -34,7 +35,7 @@ export const doseInputSchema = z.object({
   ndc: ndcField.optional(),
   mvx: code('Manufacturer (MVX)', 4).optional(),
   lotId: z.string().min(1).optional(),
-  lotNumber: z.string().trim().min(1).max(20, { message: 'Lot numbers are at most 20 characters.' }).optional(),
+  lotNumber: lotNumberField().optional(),
   expirationDate: isoDate.optional(),
   administeredOn: isoDate,
   /** Time of day (HH:MM, clinic local time) when known; sharpens the 72-hour reporting clock. */
@@ -55,7 +56,7 @@ export const doseInputSchema = z.object({
   refusalReason: code('Refusal reason', 2).optional(),
   /** NIP001 information source (01–08) for a historical record. */
   historicalSource: code('Source of the record', 2).optional(),
-  notes: optionalText(2000),
+  notes: optionalTextField({ what: 'Notes', max: 2000, kind: 'notes' }),
 });
 export type DoseInput = z.input<typeof doseInputSchema>;
 export type DoseFields = z.output<typeof doseInputSchema>;

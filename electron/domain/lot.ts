@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { normalizeCvxCode } from './codes/internal';
 import { checkNdc } from './codes/ndc';
 import { isoDate } from './common';
-import { ndcField } from './product-fields';
+import { lotNumberField, ndcField } from './product-fields';
 
 // A vaccine lot in the clinic's fridge. Picking it on the dose form fills manufacturer,
 // expiry, NDC and funding; recording a dose takes one from `dosesOnHand`.
 
 export const lotInputSchema = z
   .object({
-    lotNumber: z.string().trim().min(1, { message: 'Lot number is required.' }).max(20, { message: 'Lot numbers are at most 20 characters.' }),
+    lotNumber: lotNumberField(),
     cvx: z.string().trim().regex(/^\d{1,3}$/, { message: 'Choose the vaccine (CVX) this lot contains.' }),
     mvx: z.string().trim().min(1, { message: 'Manufacturer (MVX) is required.' }).max(4),
     ndc: ndcField.optional(),

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { checkNdc } from './codes/ndc';
+import { FIELD_LIMITS } from './field-limits';
+import { requiredTextField } from './text';
 
 // The fields that identify a vaccine package, shared by the inventory lot and the dose, so a lot
 // received and a dose recorded from it are held to the same rules.
+
+/** RXA-15: as printed on the vial or box (GS1 AI 10 characters), at most the profile's 20. */
+export const lotNumberField = (what = 'Lot number') => requiredTextField({ what, max: FIELD_LIMITS.lotNumber, kind: 'lot' });
 
 function ndcFormatMessage(text: string, digits: number): string {
   if (digits === 10 && /^\d+$/.test(text)) {

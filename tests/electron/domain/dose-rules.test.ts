@@ -193,3 +193,28 @@ describe('validateDose: NDC', () => {
     expect(r.ok && r.warnings).toBeUndefined();
   });
 });
+
+describe('validateDose: free text on the dose', () => {
+  it.each([
+    ['NUL', 'AB\u0000123', 'dose.text_control_character'],
+    ['ESC', '\u001bAB123', 'dose.text_control_character'],
+    ['BEL', 'AB123\u0007', 'dose.text_control_character'],
+    ['emoji', 'AB123💉', 'dose.text_emoji'],
+    ['accented letter', 'ÅB123', 'dose.text_character_not_allowed'],
+    ['only punctuation', '--', 'dose.text_no_letter'],
+    ['longer than RXA-15 allows', 'A'.repeat(21), 'dose.too_big'],
+  ])('refuses a lot number with %s', (_what, lotNumber, code) => {
+    expect(issueCodes(aDose({ lotNumber }))).toContain(code);
+  });
+
+  it.each(['U4275AA', 'xy3939', 'J001-3', '3CA78C1', 'AB12/34', 'LOT 7', "A&B'(1)"])('accepts lot number %s as printed or scanned', (lotNumber) => {
+    expect(issueCodes(aDose({ lotNumber }))).toEqual([]);
+  });
+
+  it('refuses control characters in notes and the VIS name, but keeps line breaks and emoji in notes', () => {
+    expect(firstIssue(aDose({ notes: 'pt fainted\u0000' }))).toMatchObject({ path: 'dose.notes', code: 'dose.text_control_character' });
+    expect(firstIssue(aDose({ vis: [{ documentType: 'Hep B\u001b', editionDate: '2023-05-12', presentedOn: TODAY }] })).path).toBe('dose.vis.0.documentType');
+    const r = validateDose(aDose({ notes: 'tolerated well 👍\nno reaction' }), aContext());
+    expect(r.ok && r.value.notes).toBe('tolerated well 👍\nno reaction');
+  });
+});

@@ -26,4 +26,12 @@ describe('lot input', () => {
   it('accepts an NDC CDC has not listed (the dose form warns about it)', () => {
     expect(codes(aLot({ ndc: '12345-6789-01' }))).toEqual([]);
   });
+
+  it.each([
+    ['NUL', 'AB\u0000', 'lot.text_control_character'],
+    ['emoji', 'AB😀', 'lot.text_emoji'],
+    ['too long for RXA-15', 'A'.repeat(21), 'lot.too_big'],
+  ])('refuses a lot number with %s', (_what, lotNumber, code) => {
+    expect(codes(aLot({ lotNumber }))).toEqual([`lot.lotNumber ${code}`]);
+  });
 });

@@ -136,6 +136,9 @@ describe('every dose rule: a bad input gets a clear error and writes nothing', (
     ['expiry other than the picked lot’s', () => ({ expirationDate: '2027-12-31' }), 'dose.lot_expiry_mismatch'],
     ['malformed NDC', () => ({ ndc: '1234-123-1' }), 'dose.ndc_malformed'],
     ['NDC of another vaccine', () => ({ ndc: '58160-0821-01' }), 'dose.ndc_cvx_mismatch'],
+    ['NUL in a typed lot number', () => ({ ...noLot, lotNumber: 'X1\u0000' }), 'dose.text_control_character'],
+    ['emoji in a typed lot number', () => ({ ...noLot, lotNumber: 'X1💉' }), 'dose.text_emoji'],
+    ['ESC in the notes', () => ({ notes: 'fainted\u001b' }), 'dose.text_control_character'],
     ['refusal not marked refused', () => ({ kind: 'refusal', lotId: undefined, refusalReason: '00', amountMl: undefined }), 'dose.refusal_status'],
     ['unknown refusal reason', () => ({ kind: 'refusal', lotId: undefined, completionStatus: 'RE', refusalReason: '99', amountMl: undefined }), 'dose.refusal_reason_unknown'],
   ];

@@ -35,6 +35,11 @@ describe('patients', () => {
       [{ sex: 'X' as 'F' }, 'patient.sex'],
       [{ address: { street1: '1 Main', city: 'Boston', state: 'Massachusetts', zip: '02118' } }, 'patient.address.state'],
       [{ firstName: 'R2<script>' }, 'patient.firstName'],
+      [{ middleName: 'Ana\u0000' }, 'patient.middleName'],
+      [{ mothersMaidenName: 'Santos😀' }, 'patient.mothersMaidenName'],
+      [{ mrn: 'MRN\u001b1' }, 'patient.mrn'],
+      [{ guardians: [{ lastName: 'Lee\u0007', firstName: 'Mo', relationship: 'MTH' }] }, 'patient.guardians.0.lastName'],
+      [{ lastName: 'a'.repeat(51) }, 'patient.lastName'],
     ];
     for (const [change, path] of bad) {
       try {

@@ -215,6 +215,24 @@ describe('DoseForm', () => {
     expect(onSaved).not.toHaveBeenCalled();
   });
 
+  it('refuses control characters and emoji in the lot number before any call', async () => {
+    const fake = installFakeApi({ 'lots.list': () => ok([]), 'doses.record': () => ok(savedResult()) });
+    const user = userEvent.setup();
+    renderForm();
+    await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
+    await waitFor(() => expect(screen.getByTestId('vaccine-chosen')).toHaveTextContent('CVX 115'));
+    const lotNumber = screen.getByLabelText(/^Lot number/);
+    await user.click(lotNumber);
+    await user.paste('TDP\u0007773');
+    await user.click(screen.getByRole('button', { name: 'Save dose' }));
+    await waitFor(() => expect(lotNumber).toHaveAccessibleDescription(/invisible control character \(U\+0007\) after “TDP”/));
+    await user.clear(lotNumber);
+    await user.type(lotNumber, 'TDP💉');
+    await user.click(screen.getByRole('button', { name: 'Save dose' }));
+    await waitFor(() => expect(lotNumber).toHaveAccessibleDescription(/cannot contain “💉”/));
+    expect(fake.calls('doses.record')).toHaveLength(0);
+  });
+
   it('refuses a malformed NDC on its field, and notes an NDC the CDC table lacks without blocking the save', async () => {
     const fake = installFakeApi({ ...lotAnswers, 'doses.record': () => ok(savedResult()) });
     const user = userEvent.setup();

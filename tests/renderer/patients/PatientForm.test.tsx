@@ -113,4 +113,34 @@ describe('PatientForm', () => {
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText(/Someone else changed this patient/)).toBeInTheDocument();
   });
+
+  it('refuses control characters and emoji in the middle name on the field, before any call', async () => {
+    const fake = installFakeApi();
+    const user = userEvent.setup();
+    renderForm();
+    await fillRequired(user);
+    const middle = screen.getByLabelText(/^Middle name/);
+    await user.click(middle);
+    await user.paste('Lu\u001bcia');
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(middle).toHaveAttribute('aria-invalid', 'true'));
+    expect(middle).toHaveAccessibleDescription(/Middle name contains an invisible control character \(U\+001B\) after “Lu”/);
+    await user.clear(middle);
+    await user.type(middle, 'Lucía 😀');
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(middle).toHaveAccessibleDescription(/cannot contain “😀”/));
+    expect(fake.calls('patients.create')).toHaveLength(0);
+  });
+
+  it('holds names to the NIST profile’s lengths on the form (first name 30)', async () => {
+    const fake = installFakeApi();
+    const user = userEvent.setup();
+    renderForm();
+    await fillRequired(user);
+    const first = screen.getByLabelText(/^First name/);
+    await user.type(first, 'x'.repeat(30 - 'Maria'.length + 1));
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(first).toHaveAccessibleDescription('First name can be at most 30 characters.'));
+    expect(fake.calls('patients.create')).toHaveLength(0);
+  });
 });
