@@ -44,6 +44,11 @@ export function localIsoDate(at: Date): string {
   return `${y}-${m}-${d}`;
 }
 
+/** The calendar date at an instant on a clock `offsetMinutes` east of UTC (-300 for Boston in winter). */
+export function isoDateAtOffset(at: Date, offsetMinutes: number): string {
+  return new Date(at.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 10);
+}
+
 export function addDaysIso(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const t = new Date(Date.UTC(y, m - 1, d + days));

@@ -1,6 +1,7 @@
 export * from './common';
 export * from './errors';
 export * from './patient';
+export * from './patient-rules';
 export * from './text';
 export * from './field-limits';
 export * from './dose';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { isoDateAtOffset } from '../../../electron/domain/common';
 import { issuesFromZod } from '../../../electron/domain/errors';
 import { patientInputSchema, type PatientInput } from '../../../electron/domain/patient';
-import { aPatient } from './fixtures';
+import { validatePatient } from '../../../electron/domain/patient-rules';
+import { aPatient, TODAY } from './fixtures';
 
 function messagesFor(input: unknown): Record<string, string> {
   const r = patientInputSchema.safeParse(input);
@@ -170,5 +172,33 @@ describe('other patient free text', () => {
     expect(p.address).toMatchObject({ street1: '12 Rue de l’Église #3 & 4', street2: 'Apt ½', state: 'MA' });
     expect(p.phone).toBe('+1 (617) 555-0100');
     expect(p.notes).toBe('Line one\nline two 👍\tindented');
+  });
+});
+
+describe('validatePatient: rules that need the clinic calendar', () => {
+  it('refuses a date of birth after today, naming both dates', () => {
+    const r = validatePatient(aPatient({ dob: '2026-11-26' }), { today: TODAY });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues).toEqual([expect.objectContaining({ path: 'patient.dob', code: 'patient.dob_in_future' })]);
+    expect(r.issues[0]?.message).toContain('2026-11-26');
+    expect(r.issues[0]?.message).toContain(TODAY);
+  });
+
+  it('accepts a baby born today', () => {
+    expect(validatePatient(aPatient({ dob: TODAY }), { today: TODAY }).ok).toBe(true);
+  });
+
+  it('reports schema problems the same way the schema does', () => {
+    const r = validatePatient(aPatient({ middleName: 'A\u0000' }), { today: TODAY });
+    expect(r.ok ? [] : r.issues.map((i) => i.code)).toEqual(['patient.text_control_character']);
+  });
+});
+
+describe('the clinic calendar', () => {
+  it('is the day at the clinic, not in Greenwich', () => {
+    // 23:30 on 24 November in Boston (UTC-5) is already the 25th in UTC.
+    expect(isoDateAtOffset(new Date('2026-11-25T04:30:00Z'), -300)).toBe('2026-11-24');
+    expect(isoDateAtOffset(new Date('2026-11-25T05:30:00Z'), -300)).toBe('2026-11-25');
   });
 });
