@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalTextField, requiredTextField } from './text';
 
 // Dates travel as ISO calendar dates (YYYY-MM-DD) because a dose is given on a day, and the
 // registry, the forms and the forecast all reason in days. Timestamps carry their offset.
@@ -24,21 +25,11 @@ export const isoDate = z
 
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'Enter a date and time with its time zone.' });
 
-/** Optional free text: empty strings become undefined so "cleared" and "never set" are one state. */
-export const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { message: `Keep this under ${max} characters.` })
-    .transform((v) => (v === '' ? undefined : v))
-    .optional();
+/** Optional single-line free text (the `line` rule of text.ts: no control characters, no emoji). */
+export const optionalText = (max: number, what = 'This field') => optionalTextField({ what, max, kind: 'line' });
 
-export const requiredText = (max: number, what: string) =>
-  z
-    .string({ message: `${what} is required.` })
-    .trim()
-    .min(1, { message: `${what} is required.` })
-    .max(max, { message: `${what} must be under ${max} characters.` });
+/** Required single-line free text. */
+export const requiredText = (max: number, what: string) => requiredTextField({ what, max, kind: 'line' });
 
 /** Compare two ISO dates as calendar days. */
 export function compareIsoDates(a: string, b: string): number {
@@ -51,6 +42,11 @@ export function localIsoDate(at: Date): string {
   const m = String(at.getMonth() + 1).padStart(2, '0');
   const d = String(at.getDate()).padStart(2, '0');
   return `${y}-${m}-${d}`;
+}
+
+/** The calendar date at an instant on a clock `offsetMinutes` east of UTC (-300 for Boston in winter). */
+export function isoDateAtOffset(at: Date, offsetMinutes: number): string {
+  return new Date(at.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 10);
 }
 
 export function addDaysIso(date: string, days: number): string {

@@ -31,10 +31,12 @@ export function validateDose(input: DoseInput, ctx: DoseRuleContext): Validated<
   if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error, 'dose') };
   const dose = parsed.data;
   const issues: FieldIssue[] = [];
+  const warnings: FieldIssue[] = [];
   const add = (path: string, code: string, message: string) => issues.push({ path: `dose.${path}`, code: `dose.${code}`, message });
+  const warn = (path: string, code: string, message: string) => warnings.push({ path: `dose.${path}`, code: `dose.${code}`, message });
 
   checkDates(dose, ctx, add);
-  checkCodes(dose, add);
+  checkCodes(dose, add, warn);
   if (dose.kind === 'administered') {
     checkAdministered(dose, ctx, add);
     checkMinimumPatientData(ctx, issues);
@@ -47,7 +49,18 @@ export function validateDose(input: DoseInput, ctx: DoseRuleContext): Validated<
     if (dose.amountMl !== undefined) add('amountMl', 'refusal_amount', 'Leave the amount empty for a refusal.');
   }
 
-  return issues.length ? { ok: false, issues } : { ok: true, value: dose };
+  if (issues.length) return { ok: false, issues };
+  const value = ctx.lot && dose.kind === 'administered' ? withLotSpelling(dose, ctx.lot) : dose;
+  return warnings.length ? { ok: true, value, warnings } : { ok: true, value };
+}
+
+/** Lot numbers match ignoring case (a nurse types `hb123`); the lot reported is spelled as stocked. */
+function sameLotNumber(a: string, b: string): boolean {
+  return a.trim().toUpperCase() === b.trim().toUpperCase();
+}
+
+function withLotSpelling(dose: DoseFields, lot: NonNullable<DoseRuleContext['lot']>): DoseFields {
+  return dose.lotNumber !== undefined && sameLotNumber(dose.lotNumber, lot.lotNumber) ? { ...dose, lotNumber: lot.lotNumber } : dose;
 }
 
 type Add = (path: string, code: string, message: string) => void;
@@ -69,7 +82,7 @@ function checkDates(dose: DoseFields, ctx: DoseRuleContext, add: Add): void {
   }
 }
 
-function checkCodes(dose: DoseFields, add: Add): void {
+function checkCodes(dose: DoseFields, add: Add, warn: Add): void {
   const vaccine = codes.cvx(dose.cvx);
   if (!vaccine) {
     add('cvx', 'cvx_unknown', `CVX ${dose.cvx} is not in the CDC vaccine table. Pick the vaccine from the list.`);
@@ -83,12 +96,36 @@ function checkCodes(dose: DoseFields, add: Add): void {
   if (dose.fundingSource && !codes.fundingSource(dose.fundingSource)) add('fundingSource', 'funding_unknown', `Funding source ${dose.fundingSource} is not a recognised code.`);
   if (dose.refusalReason && !codes.refusalReason(dose.refusalReason)) add('refusalReason', 'refusal_reason_unknown', `Refusal reason ${dose.refusalReason} is not a recognised code.`);
   if (dose.historicalSource && !codes.historicalSource(dose.historicalSource)) add('historicalSource', 'historical_source_unknown', `Record source ${dose.historicalSource} is not a recognised code.`);
-  if (dose.ndc) {
-    const product = codes.ndc(dose.ndc);
-    if (product && vaccine && product.cvx !== dose.cvx) {
-      add('ndc', 'ndc_cvx_mismatch', `NDC ${dose.ndc} is ${product.proprietaryName} (CVX ${product.cvx}), not CVX ${dose.cvx}. Check the vaccine or the package.`);
-    }
+  if (dose.ndc) checkNdcOfDose(dose.ndc, dose.cvx, vaccine !== undefined, add, warn);
+}
+
+/**
+ * A known NDC must be a package of the vaccine chosen. A well-formed NDC CDC has not listed is
+ * saved with a warning, not refused: CDC's table can lag a new product and the copy shipped with
+ * DoseDesk lags CDC's, the NDC is the optional alternate code in RXA-5 (the CVX is what MIIS files
+ * the dose under), and refusing would leave the nurse to delete a true NDC or not record a dose
+ * the law says to report within 72 hours.
+ */
+function checkNdcOfDose(ndc: string, cvx: string, cvxKnown: boolean, add: Add, warn: Add): void {
+  const finding = ndcFinding(ndc, cvx, cvxKnown);
+  if (finding) (finding.blocks ? add : warn)('ndc', finding.code, finding.message);
+}
+
+/** What the CDC table says about a dose's (well-formed) NDC, for the rules and the form's hint. */
+export function ndcFinding(ndc: string, cvx: string, cvxKnown = true): { blocks: boolean; code: string; message: string } | undefined {
+  const check = codes.checkNdc(ndc, cvx);
+  if (check.kind === 'cvx_mismatch' && cvxKnown) {
+    const p = check.product;
+    return { blocks: true, code: 'ndc_cvx_mismatch', message: `NDC ${ndc} is ${p.proprietaryName} (CVX ${p.cvxOptions.join(' or ')}), not CVX ${cvx}. Check the vaccine or the package.` };
   }
+  if (check.kind === 'unknown') {
+    return {
+      blocks: false,
+      code: 'ndc_not_in_cdc_table',
+      message: `NDC ${check.ndcFormatted} is not in the CDC vaccine NDC table this version of DoseDesk carries (a new product may not be listed yet). Check the number on the package; the dose can still be saved and is reported under its CVX.`,
+    };
+  }
+  return undefined;
 }
 
 function checkAdministered(dose: DoseFields, ctx: DoseRuleContext, add: Add): void {
@@ -120,6 +157,7 @@ function checkAdministered(dose: DoseFields, ctx: DoseRuleContext, add: Add): vo
   }
   const lot = ctx.lot;
   if (lot) {
+    checkSameLot(dose, lot, add);
     if (lot.cvx !== dose.cvx) add('lotId', 'lot_vaccine_mismatch', `Lot ${lot.lotNumber} holds CVX ${lot.cvx}, not the vaccine chosen (CVX ${dose.cvx}).`);
     if (compareIsoDates(lot.expirationDate, dose.administeredOn) < 0) {
       add('lotId', 'lot_expired', `Lot ${lot.lotNumber} expired on ${lot.expirationDate}. Do not use it; pick another lot.`);
@@ -132,6 +170,31 @@ function checkAdministered(dose: DoseFields, ctx: DoseRuleContext, add: Add): vo
   // A date more than a year back is almost always a typo on a "given here" dose.
   if (compareIsoDates(dose.administeredOn, addDaysIso(ctx.today, -366)) < 0) {
     add('administeredOn', 'administered_long_ago', 'A dose given here more than a year ago should be recorded as historical.');
+  }
+}
+
+/**
+ * The dose takes its stock from the picked lot and reports the lot number, manufacturer and
+ * expiry it carries (RXA-15/16/17): they must be that lot's, or the registry and the fridge count
+ * would describe two different lots.
+ */
+function checkSameLot(dose: DoseFields, lot: NonNullable<DoseRuleContext['lot']>, add: Add): void {
+  if (dose.lotNumber !== undefined && !sameLotNumber(dose.lotNumber, lot.lotNumber)) {
+    add(
+      'lotNumber',
+      'lot_number_mismatch',
+      `Lot number ${dose.lotNumber} is not the lot picked from inventory (${lot.lotNumber}). The dose comes off the picked lot's stock, so the number reported must be its number: pick lot ${dose.lotNumber} from the list, or correct the number.`,
+    );
+  }
+  if (dose.mvx !== undefined && dose.mvx.toUpperCase() !== lot.mvx.toUpperCase()) {
+    add('mvx', 'lot_mvx_mismatch', `Lot ${lot.lotNumber} is recorded in the inventory as made by ${lot.mvx}, not ${dose.mvx}. Pick the lot you used; if the inventory is wrong, deactivate the lot on the Lots screen and receive it again.`);
+  }
+  if (dose.expirationDate !== undefined && dose.expirationDate !== lot.expirationDate) {
+    add(
+      'expirationDate',
+      'lot_expiry_mismatch',
+      `Lot ${lot.lotNumber} is recorded in the inventory as expiring on ${lot.expirationDate}, not ${dose.expirationDate}. Pick the lot you used; if the inventory is wrong, deactivate the lot on the Lots screen and receive it again.`,
+    );
   }
 }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { isoDate, optionalText } from './common';
+import { isoDate } from './common';
+import { lotNumberField, ndcField } from './product-fields';
+import { optionalTextField } from './text';
 
 // An administered, historical or refused dose, as the dose form records it and as the HL7
 // RXA/RXR/OBX group reports it. The rules that need other records (the patient's DOB, the
@@ -17,7 +19,7 @@ export const visGivenSchema = z.object({
   /** GS1 fully encoded VIS string (OBX 69764-9) when the VIS is identified by its barcode. */
   encodedString: z.string().trim().regex(/^\d{24}$/, { message: 'A VIS barcode string has 24 digits.' }).optional(),
   /** VIS document type, e.g. `Hepatitis B VIS` (for 29768-9 when no barcode string is known). */
-  documentType: optionalText(120),
+  documentType: optionalTextField({ what: 'VIS document', max: 120, kind: 'line' }),
   editionDate: isoDate,
   presentedOn: isoDate,
 });
@@ -30,14 +32,10 @@ export const doseInputSchema = z.object({
   patientId: z.string().min(1),
   kind: doseKind.default('administered'),
   cvx: code('Vaccine (CVX)', 4).regex(/^\d{1,3}$/, { message: 'CVX codes are 1–3 digits.' }),
-  ndc: z
-    .string()
-    .trim()
-    .regex(/^(\d{11}|\d{4,5}-\d{3,4}-\d{1,2})$/, { message: 'NDC must be 11 digits or hyphenated (e.g. 58160-0820-52).' })
-    .optional(),
+  ndc: ndcField.optional(),
   mvx: code('Manufacturer (MVX)', 4).optional(),
   lotId: z.string().min(1).optional(),
-  lotNumber: z.string().trim().min(1).max(20, { message: 'Lot numbers are at most 20 characters.' }).optional(),
+  lotNumber: lotNumberField().optional(),
   expirationDate: isoDate.optional(),
   administeredOn: isoDate,
   /** Time of day (HH:MM, clinic local time) when known; sharpens the 72-hour reporting clock. */
@@ -58,7 +56,7 @@ export const doseInputSchema = z.object({
   refusalReason: code('Refusal reason', 2).optional(),
   /** NIP001 information source (01–08) for a historical record. */
   historicalSource: code('Source of the record', 2).optional(),
-  notes: optionalText(2000),
+  notes: optionalTextField({ what: 'Notes', max: 2000, kind: 'notes' }),
 });
 export type DoseInput = z.input<typeof doseInputSchema>;
 export type DoseFields = z.output<typeof doseInputSchema>;

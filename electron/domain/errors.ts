@@ -26,8 +26,16 @@ export function issuesFromZod(error: z.ZodError, prefix: string): FieldIssue[] {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
     message: issue.message,
-    code: `${prefix || 'input'}.${issue.code}`,
+    code: `${prefix || 'input'}.${customCode(issue) ?? issue.code}`,
   }));
 }
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
+/** A refinement may name its own stable code (`params.code`), e.g. `text_emoji`. */
+function customCode(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'custom') return undefined;
+  const code = (issue.params as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Accepted input, with notes that do not block saving (e.g. an NDC the CDC table lacks). */
+export type Validated<T> = { ok: true; value: T; warnings?: FieldIssue[] } | { ok: false; issues: FieldIssue[] };

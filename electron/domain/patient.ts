@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { isoDate, isoDateTime, optionalText, requiredText } from './common';
+import { isoDate, isoDateTime } from './common';
+import { FIELD_LIMITS } from './field-limits';
+import { optionalTextField, requiredTextField } from './text';
 
 // What a patient record holds, shaped by what MIIS needs for every new dose (105 CMR 222.100:
 // name, DOB, sex, gender, race, ethnicity, preferred language, home address) and by the HL7
@@ -44,46 +46,61 @@ export const relationshipCode = z.enum(RELATIONSHIP_CODES, { message: 'Choose ho
 
 const US_STATE = /^[A-Z]{2}$/;
 const ZIP = /^\d{5}(-\d{4})?$/;
-const PHONE = /^\+?[0-9 ()\-.]{7,20}$/;
+const PHONE_CHARS = /^\+?[0-9 ()\-.]+$/;
+const L = FIELD_LIMITS;
 
 export const addressSchema = z.object({
-  street1: requiredText(120, 'Street address'),
-  street2: optionalText(120),
-  city: requiredText(60, 'City'),
+  street1: requiredTextField({ what: 'Street address', max: L.street, kind: 'line' }),
+  street2: optionalTextField({ what: 'Apartment, suite or unit', max: L.otherDesignation, kind: 'line' }),
+  city: requiredTextField({ what: 'City', max: L.city, kind: 'line' }),
   state: z.string().trim().toUpperCase().regex(US_STATE, { message: 'Use the two-letter state code, e.g. MA.' }),
   zip: z.string().trim().regex(ZIP, { message: 'ZIP code must be 5 digits (or ZIP+4).' }),
-  county: optionalText(60),
-  country: z.string().trim().toUpperCase().length(3).default('USA'),
+  /** Not on any form and not sent (XAD-9 is a FIPS code, not a name); kept from imports. */
+  county: optionalTextField({ what: 'County', max: 60, kind: 'line' }),
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, { message: 'Use the three-letter country code, e.g. USA.' }).default('USA'),
 });
 export type Address = z.infer<typeof addressSchema>;
 
-export const phoneSchema = z.string().trim().regex(PHONE, { message: 'Enter a phone number with area code, e.g. 617-555-0100.' });
+/** North American digits of a phone number: 10, or 11 starting with the country code 1. */
+function usPhoneDigits(text: string): string | undefined {
+  const digits = text.replace(/\D/g, '');
+  if (digits.length === 10 && !digits.startsWith('0') && !digits.startsWith('1')) return digits;
+  if (digits.length === 11 && digits.startsWith('1')) return usPhoneDigits(digits.slice(1));
+  return undefined;
+}
+
+// HL7 XTN carries a US number as area code (3) and local number (at most 9): a number that does
+// not split that way would be sent mangled, so it is refused here, where it can be fixed.
+export const phoneSchema = z
+  .string()
+  .trim()
+  .refine((v) => PHONE_CHARS.test(v) && usPhoneDigits(v) !== undefined, { message: 'Enter a 10-digit US phone number with area code, e.g. 617-555-0100.' });
+
+/** A person's name part: any alphabet, the punctuation names carry, at most the profile's length. */
+const personName = (what: string, max: number) => requiredTextField({ what, max, kind: 'name' });
+const optionalPersonName = (what: string, max: number) => optionalTextField({ what, max, kind: 'name' });
 
 export const guardianSchema = z.object({
-  lastName: requiredText(60, "Guardian's last name"),
-  firstName: requiredText(60, "Guardian's first name"),
+  lastName: personName("Guardian's last name", L.familyName),
+  firstName: personName("Guardian's first name", L.givenName),
   relationship: relationshipCode,
   phone: phoneSchema.optional(),
   address: addressSchema.optional(),
 });
 export type Guardian = z.infer<typeof guardianSchema>;
 
-const NAME_CHARS = /^[\p{L}\p{M}' .,\-&|^~\\0-9]+$/u;
-const personName = (max: number, what: string) =>
-  requiredText(max, what).refine((v) => v === '' || NAME_CHARS.test(v), { message: `${what} has characters a name cannot contain.` });
-
 /** What the registration form sends; the store adds id and timestamps. */
 export const patientInputSchema = z.object({
-  mrn: requiredText(30, 'Medical record number'),
-  miisId: optionalText(30),
-  lastName: personName(60, 'Last name'),
-  firstName: personName(60, 'First name'),
-  middleName: optionalText(60),
-  suffix: optionalText(10),
+  mrn: requiredTextField({ what: 'Medical record number', max: L.identifier, kind: 'identifier' }),
+  miisId: optionalTextField({ what: 'MIIS ID', max: L.identifier, kind: 'identifier' }),
+  lastName: personName('Last name', L.familyName),
+  firstName: personName('First name', L.givenName),
+  middleName: optionalPersonName('Middle name', L.middleName),
+  suffix: optionalPersonName('Suffix', L.suffix),
   dob: isoDate,
   sex: sexCode,
   genderIdentity: genderIdentity.optional(),
-  mothersMaidenName: optionalText(60),
+  mothersMaidenName: optionalPersonName("Mother's maiden name", L.familyName),
   multipleBirth: z
     .object({ indicator: z.boolean(), order: z.number().int().min(1).max(9).optional() })
     .refine((m) => m.indicator || m.order === undefined, { message: 'Birth order only applies to a multiple birth.', path: ['order'] })
@@ -92,7 +109,10 @@ export const patientInputSchema = z.object({
   ethnicity: ethnicityCode.optional(),
   address: addressSchema.optional(),
   phone: phoneSchema.optional(),
-  email: z.email({ message: 'Enter an email address like name@example.org.' }).optional(),
+  email: z
+    .email({ message: 'Enter an email address like name@example.org.' })
+    .max(L.email, { message: `An email address can be at most ${L.email} characters.` })
+    .optional(),
   /** ISO 639-2 (three letters, e.g. `eng`, `spa`, `por`) as PID-15 expects. */
   preferredLanguage: z.string().trim().toLowerCase().regex(/^[a-z]{3}$/, { message: 'Choose a preferred language.' }).optional(),
   guardians: z.array(guardianSchema).max(4).default([]),
@@ -104,7 +124,7 @@ export const patientInputSchema = z.object({
   registryStatusDate: isoDate.optional(),
   /** When a newborn's name was recorded: the birth-dose deadline runs 24 h from here. */
   namedAt: isoDateTime.optional(),
-  notes: optionalText(2000),
+  notes: optionalTextField({ what: 'Notes', max: 2000, kind: 'notes' }),
 });
 export type PatientInput = z.input<typeof patientInputSchema>;
 export type PatientFields = z.output<typeof patientInputSchema>;

@@ -98,6 +98,8 @@ export function createDoseRepo(ctx: StoreContext, lots: LotInternals, outbox: Ou
       const found = lots.getRow(input.lotId);
       if (!found) throw invalid('dose.lotId', 'dose.lot_unknown', 'This lot is not in the inventory. Pick a lot from the list.');
       // The lot fills what the form left empty (manufacturer, lot number, expiry, NDC, funding).
+      // A different lot number, manufacturer or expiry the form sent is kept here so that the
+      // domain refuses it (dose-rules checkSameLot): the lot the stock comes off is the lot reported.
       filled = {
         ...input,
         lotNumber: input.lotNumber ?? found.lotNumber,

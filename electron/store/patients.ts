@@ -1,5 +1,7 @@
-import { DomainValidationError, issuesFromZod } from '../domain/errors';
-import { patientInputSchema, type Patient, type PatientFields, type PatientInput } from '../domain/patient';
+import { isoDateAtOffset } from '../domain/common';
+import { DomainValidationError } from '../domain/errors';
+import type { Patient, PatientFields, PatientInput } from '../domain/patient';
+import { validatePatient } from '../domain/patient-rules';
 import { auditAs, nowIso, type StoreContext } from './context';
 import { conflict, notFound } from './errors';
 import { ftsExpression, namesMatch, parseSearchText } from './search-query';
@@ -88,10 +90,10 @@ function bySortName(a: PatientSummary, b: PatientSummary): number {
   return a.lastName.localeCompare(b.lastName) || a.firstName.localeCompare(b.firstName) || a.dob.localeCompare(b.dob);
 }
 
-export function parsePatient(input: PatientInput): PatientFields {
-  const parsed = patientInputSchema.safeParse(input);
-  if (!parsed.success) throw new DomainValidationError(issuesFromZod(parsed.error, 'patient'));
-  return parsed.data;
+export function parsePatient(input: PatientInput, today: string): PatientFields {
+  const result = validatePatient(input, { today });
+  if (!result.ok) throw new DomainValidationError(result.issues);
+  return result.value;
 }
 
 export interface PatientImport {
@@ -101,6 +103,11 @@ export interface PatientImport {
 
 export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImport {
   const { db } = ctx;
+  /** Today on the clinic's clock, for the rules that need it (a date of birth not in the future). */
+  const today = (): string => {
+    const at = ctx.now();
+    return isoDateAtOffset(at, ctx.utcOffsetMinutes(at));
+  };
   const byId = db.prepare('SELECT * FROM patients WHERE id = ?');
   const byMrn = db.prepare('SELECT id FROM patients WHERE mrn = ?');
   const insert = db.prepare(
@@ -199,7 +206,7 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
 
   return {
     create(input, actor) {
-      const fields = parsePatient(input);
+      const fields = parsePatient(input, today());
       return db.transaction(() => {
         assertMrnFree(fields.mrn);
         const id = ctx.newId();
@@ -210,7 +217,7 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
     },
 
     update(id, input, expectedVersion, actor) {
-      const fields = parsePatient(input);
+      const fields = parsePatient(input, today());
       return db.transaction(() => {
         const current = byId.get(id) as PatientRow | undefined;
         if (!current) throw notFound('Patient', id);
@@ -282,8 +289,9 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
       return db.transaction(() => {
         let n = 0;
         const at = nowIso(ctx);
+        const day = today();
         for (const input of inputs) {
-          const fields = parsePatient(input);
+          const fields = parsePatient(input, day);
           insertRow(ctx.newId(), fields, at);
           n += 1;
         }

@@ -32,4 +32,4 @@ export {
   type ListOptions,
 } from './value-sets';
 export { currentVisForCvx, visByEncodedString, visForCvx } from './vis';
-export { ambiguousNdc10Digits, ndc, ndcByGtin, ndcsForCvx, normalizeNdc11 } from './ndc';
+export { ambiguousNdc10Digits, checkNdc, ndc, ndcByGtin, ndcsForCvx, normalizeNdc11, type NdcCheck } from './ndc';

@@ -97,3 +97,26 @@ export function ndcsForCvx(code: string): readonly NdcProduct[] {
 export function ambiguousNdc10Digits(): readonly string[] {
   return ndcIndex().ambiguousNdc10;
 }
+
+/** What the CDC table says about an NDC typed or scanned for a dose or a lot of a given CVX. */
+export type NdcCheck =
+  /** Not an NDC at all: wrong digit count or groups (`1234-123-1`). */
+  | { kind: 'malformed'; digits: number }
+  /** A well-formed NDC CDC has not listed (yet): its 11-digit 5-4-2 form. */
+  | { kind: 'unknown'; ndcFormatted: string }
+  /** CDC lists the NDC for other vaccines than the one chosen. */
+  | { kind: 'cvx_mismatch'; product: NdcProduct }
+  | { kind: 'ok'; product: NdcProduct };
+
+/**
+ * Checks an NDC against CDC's crosswalk. A known NDC must be a package of the chosen vaccine
+ * (any CVX CDC gives it counts: Engerix-B is 43 or 44). `cvx` omitted: only format and table.
+ */
+export function checkNdc(input: string, cvx?: string): NdcCheck {
+  const ndc11 = normalizeNdc11(input);
+  if (ndc11 === undefined) return { kind: 'malformed', digits: input.replace(/\D/g, '').length };
+  const product = ndcIndex().byNdc11.get(ndc11);
+  if (!product) return { kind: 'unknown', ndcFormatted: `${ndc11.slice(0, 5)}-${ndc11.slice(5, 9)}-${ndc11.slice(9)}` };
+  if (cvx !== undefined && !product.cvxOptions.includes(normalizeCvxCode(cvx))) return { kind: 'cvx_mismatch', product };
+  return { kind: 'ok', product };
+}

@@ -15,6 +15,7 @@ import {
   defaultClinician,
   doseInputFromForm,
   formFromDose,
+  ndcHint,
   newDoseForm,
   withLot,
   withVaccine,
@@ -318,7 +319,7 @@ export function DoseForm({ patient, user, editing, onSaved, onCancel, onEditPati
               required={kind === 'administered'}
             />
             <TextField id="dose-expiration" label={t('dose.expiration')} value={values.expirationDate} onValue={set('expirationDate')} error={err('expirationDate')} required={kind === 'administered'} placeholder={t('form.datePlaceholder')} autoComplete="off" />
-            <TextField id="dose-ndc" label={t('dose.ndc')} value={values.ndc} onValue={set('ndc')} error={err('ndc')} autoComplete="off" />
+            <TextField id="dose-ndc" label={t('dose.ndc')} value={values.ndc} onValue={set('ndc')} error={err('ndc')} hint={ndcHint(values)} autoComplete="off" />
           </div>
         ) : null}
         {kind === 'administered' ? (

@@ -3,6 +3,7 @@ import type { Clinician } from '../../../electron/domain/clinician';
 import { ageInYears } from '../../../electron/domain/common';
 import { currentVisForCvx, defaultBodySiteForRoute, defaultRouteForCvx } from '../../../electron/domain/codes';
 import type { DoseInput, DoseKind } from '../../../electron/domain/dose';
+import { ndcFinding } from '../../../electron/domain/dose-rules';
 
 // The dose form as strings, the defaults each choice brings (vaccine → route, site, VIS;
 // lot → manufacturer, expiry, NDC, funding, volume), and the conversion to the domain input.
@@ -173,4 +174,15 @@ export function doseInputFromForm(v: DoseFormValues, patientId: string): DoseInp
         presentedOn: v.administeredOn.trim(),
       })),
   };
+}
+
+/**
+ * The domain's note on an NDC that does not block saving (one the CDC table does not list),
+ * shown under the field while typing; what blocks is shown as an error on Save.
+ */
+export function ndcHint(v: Pick<DoseFormValues, 'ndc' | 'cvx'>): string | undefined {
+  const ndc = v.ndc.trim();
+  if (ndc === '') return undefined;
+  const finding = ndcFinding(ndc, v.cvx);
+  return finding && !finding.blocks ? finding.message : undefined;
 }

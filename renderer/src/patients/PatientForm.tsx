@@ -43,7 +43,7 @@ export function PatientForm({
 
   async function save(confirmDuplicate: boolean) {
     const input = patientInputFromForm(values, patient);
-    const local = checkPatientInput(input);
+    const local = checkPatientInput(input, todayIso());
     if (local.length) {
       setErrors(fieldErrors(local, 'patient'));
       setMessage(t('form.fixErrors'));

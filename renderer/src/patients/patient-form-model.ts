@@ -1,6 +1,7 @@
 import { ageInYears } from '../../../electron/domain/common';
-import { patientInputSchema, type Address, type Patient, type PatientInput } from '../../../electron/domain/patient';
-import { issuesFromZod, type FieldIssue } from '../../../electron/domain/errors';
+import type { Address, Patient, PatientInput } from '../../../electron/domain/patient';
+import { validatePatient } from '../../../electron/domain/patient-rules';
+import type { FieldIssue } from '../../../electron/domain/errors';
 import { normalizeDateInput } from '../api';
 
 // The registration form as strings (what inputs hold) and its conversion to the domain input.
@@ -150,8 +151,8 @@ export function needsGuardian(v: Pick<PatientFormValues, 'dob' | 'guardians'>, t
   return age >= 0 && age < 18;
 }
 
-/** The domain's own schema, run before the round trip so messages appear at once. */
-export function checkPatientInput(input: PatientInput): FieldIssue[] {
-  const parsed = patientInputSchema.safeParse(input);
-  return parsed.success ? [] : issuesFromZod(parsed.error, 'patient');
+/** The domain's own rules, run before the round trip so the store's messages appear at once. */
+export function checkPatientInput(input: PatientInput, today: string): FieldIssue[] {
+  const result = validatePatient(input, { today });
+  return result.ok ? [] : result.issues;
 }

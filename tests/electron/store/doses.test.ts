@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { DomainValidationError } from '../../../electron/domain/errors';
 import type { DoseInput } from '../../../electron/domain/dose';
 import { StoreError } from '../../../electron/store';
-import { NURSE, TODAY, countRows, seed, testStore } from './helpers';
+import { NURSE, TODAY, countRows, lotInput, seed, testStore } from './helpers';
 
 describe('doses.record', () => {
   let t: ReturnType<typeof testStore>;
@@ -131,6 +131,14 @@ describe('every dose rule: a bad input gets a clear error and writes nothing', (
     ['historical without a source', () => ({ kind: 'historical', lotId: undefined, historicalSource: undefined, amountMl: undefined }), 'dose.historical_source_missing'],
     ['historical with an amount', () => ({ kind: 'historical', lotId: undefined, historicalSource: '01' }), 'dose.historical_amount'],
     ['refusal without a reason', () => ({ kind: 'refusal', lotId: undefined, completionStatus: 'RE', amountMl: undefined }), 'dose.refusal_reason_missing'],
+    ['lot number typed over the lot picked', () => ({ lotNumber: 'HB999' }), 'dose.lot_number_mismatch'],
+    ['manufacturer other than the picked lot’s', () => ({ mvx: 'SKB' }), 'dose.lot_mvx_mismatch'],
+    ['expiry other than the picked lot’s', () => ({ expirationDate: '2027-12-31' }), 'dose.lot_expiry_mismatch'],
+    ['malformed NDC', () => ({ ndc: '1234-123-1' }), 'dose.ndc_malformed'],
+    ['NDC of another vaccine', () => ({ ndc: '58160-0821-01' }), 'dose.ndc_cvx_mismatch'],
+    ['NUL in a typed lot number', () => ({ ...noLot, lotNumber: 'X1\u0000' }), 'dose.text_control_character'],
+    ['emoji in a typed lot number', () => ({ ...noLot, lotNumber: 'X1💉' }), 'dose.text_emoji'],
+    ['ESC in the notes', () => ({ notes: 'fainted\u001b' }), 'dose.text_control_character'],
     ['refusal not marked refused', () => ({ kind: 'refusal', lotId: undefined, refusalReason: '00', amountMl: undefined }), 'dose.refusal_status'],
     ['unknown refusal reason', () => ({ kind: 'refusal', lotId: undefined, completionStatus: 'RE', refusalReason: '99', amountMl: undefined }), 'dose.refusal_reason_unknown'],
   ];
@@ -150,6 +158,39 @@ describe('every dose rule: a bad input gets a clear error and writes nothing', (
     for (const issue of issues) expect(issue.message.length).toBeGreaterThan(10);
     expect(countRows(t.path)).toEqual(before);
     expect(t.store.lots.get(s.lot.id)?.dosesOnHand).toBe(lotBefore);
+  });
+});
+
+describe('doses.record: what the picked lot and the NDC table decide', () => {
+  let t: ReturnType<typeof testStore>;
+  beforeEach(() => {
+    t = testStore();
+  });
+  afterEach(() => t.done());
+
+  it('reports the picked lot’s number, spelled as stocked, when it was typed in another case', () => {
+    const s = seed(t.store);
+    const { dose } = t.store.doses.record(s.dose({ lotNumber: 'hb123', mvx: 'msd', expirationDate: '2027-06-30' }), NURSE, TODAY);
+    expect(dose.lotNumber).toBe('HB123');
+    expect(t.store.doses.get(dose.id, NURSE)?.lotNumber).toBe('HB123');
+  });
+
+  it('stores a well-formed NDC the CDC table does not list (the form warns; the dose is not lost)', () => {
+    const s = seed(t.store);
+    const { dose } = t.store.doses.record(s.dose({ ndc: '12345-6789-01' }), NURSE, TODAY);
+    expect(t.store.doses.get(dose.id, NURSE)?.ndc).toBe('12345-6789-01');
+  });
+
+  it('refuses an edit that types another lot number over the lot taken, leaving the dose and the stock as they were', () => {
+    const s = seed(t.store);
+    const { dose } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    const before = countRows(t.path);
+    expect(() => t.store.doses.edit(dose.id, s.dose({ lotNumber: 'HB124' }), 1, NURSE, TODAY)).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ path: 'dose.lotNumber', code: 'dose.lot_number_mismatch' })] }),
+    );
+    expect(countRows(t.path)).toEqual(before);
+    expect(t.store.doses.get(dose.id, NURSE)).toMatchObject({ lotNumber: 'HB123', version: 1 });
+    expect(t.store.lots.get(s.lot.id)?.dosesOnHand).toBe(9);
   });
 });
 
@@ -190,7 +231,9 @@ describe('doses.edit and doses.remove', () => {
     t.store.outbox.markRejected(first!.seq, { code: 'AE', text: 'bad lot', messages: [{ severity: 'error', text: 'Lot number invalid', field: 'dose.lotNumber' }] });
     expect(t.store.doses.get(dose.id, NURSE)?.reporting).toMatchObject({ state: 'rejected', messages: [{ text: 'Lot number invalid' }] });
 
-    const fixed = t.store.doses.edit(dose.id, s.dose({ lotNumber: 'HB124' }), 1, NURSE, TODAY);
+    // The fix is the lot actually used: typing another number over the picked lot is refused.
+    const rightLot = t.store.lots.receive(lotInput({ lotNumber: 'HB124' }), NURSE);
+    const fixed = t.store.doses.edit(dose.id, s.dose({ lotId: rightLot.id }), 1, NURSE, TODAY);
     expect(fixed.outbox).toMatchObject({ action: 'A', state: 'pending' });
     expect(fixed.outbox.deadlineAt).toBe(first!.deadlineAt);
     expect(t.store.outbox.get(first!.seq)?.state).toBe('superseded');

@@ -35,6 +35,12 @@ describe('patients', () => {
       [{ sex: 'X' as 'F' }, 'patient.sex'],
       [{ address: { street1: '1 Main', city: 'Boston', state: 'Massachusetts', zip: '02118' } }, 'patient.address.state'],
       [{ firstName: 'R2<script>' }, 'patient.firstName'],
+      [{ middleName: 'Ana\u0000' }, 'patient.middleName'],
+      [{ mothersMaidenName: 'Santos😀' }, 'patient.mothersMaidenName'],
+      [{ mrn: 'MRN\u001b1' }, 'patient.mrn'],
+      [{ guardians: [{ lastName: 'Lee\u0007', firstName: 'Mo', relationship: 'MTH' }] }, 'patient.guardians.0.lastName'],
+      [{ lastName: 'a'.repeat(51) }, 'patient.lastName'],
+      [{ dob: '2026-11-26' }, 'patient.dob'],
     ];
     for (const [change, path] of bad) {
       try {
@@ -46,6 +52,18 @@ describe('patients', () => {
       }
     }
     expect(countRows(t.path)).toEqual(before);
+  });
+
+  it('refuses a date of birth after the clinic’s today, on create and on update, writing nothing', () => {
+    const p = t.store.patients.create(patientInput(), NURSE);
+    const before = countRows(t.path);
+    // The test clock is 2026-11-25 10:00 in Boston.
+    expect(() => t.store.patients.create(patientInput({ mrn: 'MRN-2', dob: '2026-11-26' }), NURSE)).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ path: 'patient.dob', code: 'patient.dob_in_future' })] }),
+    );
+    expect(() => t.store.patients.update(p.id, patientInput({ dob: '2027-01-01' }), 1, NURSE)).toThrow(DomainValidationError);
+    expect(countRows(t.path)).toEqual(before);
+    expect(t.store.patients.get(p.id, NURSE)?.dob).toBe('2020-03-14');
   });
 
   it('refuses a second chart with the same MRN', () => {
@@ -89,6 +107,22 @@ function population(n: number): PatientInput[] {
   }
   return out;
 }
+
+describe('a newborn registered around midnight', () => {
+  it('is judged by the clinic’s calendar, not UTC’s', () => {
+    // 23:30 on 24 November in Boston (UTC-5): UTC already says the 25th.
+    const t = testStore();
+    try {
+      t.clock.advance(new Date('2026-11-25T04:30:00Z').getTime() - t.clock.now().getTime());
+      expect(() => t.store.patients.create(patientInput({ dob: '2026-11-25' }), NURSE)).toThrow(DomainValidationError);
+      expect(t.store.patients.create(patientInput({ dob: '2026-11-24' }), NURSE).dob).toBe('2026-11-24');
+      t.clock.advance(60 * 60 * 1000); // 00:30 on the 25th in Boston
+      expect(t.store.patients.create(patientInput({ mrn: 'MRN-2', dob: '2026-11-25' }), NURSE).dob).toBe('2026-11-25');
+    } finally {
+      t.done();
+    }
+  });
+});
 
 describe('patient search on a generated population', () => {
   let t: ReturnType<typeof testStore>;

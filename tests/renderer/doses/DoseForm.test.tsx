@@ -172,7 +172,7 @@ describe('DoseForm', () => {
       kind: 'administered',
       cvx: '115',
       mvx: 'SKB',
-      lotId: 'lot-tdap',
+      // Typed in, not picked from inventory: correcting the number is then the fix.
       lotNumber: 'TDP7731',
       expirationDate: '2099-12-31',
       administeredOn: todayIso(),
@@ -197,5 +197,62 @@ describe('DoseForm', () => {
     await user.click(screen.getByRole('button', { name: 'Save and resend' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
     expect(fake.calls('doses.edit')[0]).toMatchObject({ id: 'd9', expectedVersion: 3, dose: { lotNumber: 'TDP7732' } });
+  });
+
+  it('refuses a lot number typed over the lot picked from inventory, on the field, before any call', async () => {
+    const fake = installFakeApi({ ...lotAnswers, 'doses.record': () => ok(savedResult()) });
+    const user = userEvent.setup();
+    const { onSaved } = renderForm();
+    await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
+    const lotNumber = screen.getByLabelText(/^Lot number/);
+    await waitFor(() => expect(lotNumber).toHaveValue('TDP7731'));
+    await user.clear(lotNumber);
+    await user.type(lotNumber, 'TDP9999');
+    await user.click(screen.getByRole('button', { name: 'Save dose' }));
+    await waitFor(() => expect(lotNumber).toHaveAttribute('aria-invalid', 'true'));
+    expect(lotNumber).toHaveAccessibleDescription(/TDP9999 is not the lot picked from inventory \(TDP7731\)/);
+    expect(fake.calls('doses.record')).toHaveLength(0);
+    expect(onSaved).not.toHaveBeenCalled();
+  });
+
+  it('refuses control characters and emoji in the lot number before any call', async () => {
+    const fake = installFakeApi({ 'lots.list': () => ok([]), 'doses.record': () => ok(savedResult()) });
+    const user = userEvent.setup();
+    renderForm();
+    await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
+    await waitFor(() => expect(screen.getByTestId('vaccine-chosen')).toHaveTextContent('CVX 115'));
+    const lotNumber = screen.getByLabelText(/^Lot number/);
+    await user.click(lotNumber);
+    await user.paste('TDP\u0007773');
+    await user.click(screen.getByRole('button', { name: 'Save dose' }));
+    await waitFor(() => expect(lotNumber).toHaveAccessibleDescription(/invisible control character \(U\+0007\) after “TDP”/));
+    await user.clear(lotNumber);
+    await user.type(lotNumber, 'TDP💉');
+    await user.click(screen.getByRole('button', { name: 'Save dose' }));
+    await waitFor(() => expect(lotNumber).toHaveAccessibleDescription(/cannot contain “💉”/));
+    expect(fake.calls('doses.record')).toHaveLength(0);
+  });
+
+  it('refuses a malformed NDC on its field, and notes an NDC the CDC table lacks without blocking the save', async () => {
+    const fake = installFakeApi({ ...lotAnswers, 'doses.record': () => ok(savedResult()) });
+    const user = userEvent.setup();
+    const { onSaved } = renderForm();
+    await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
+    const ndc = screen.getByLabelText(/^NDC/);
+    await waitFor(() => expect(ndc).toHaveValue('58160-0842-01'));
+    expect(ndc).not.toHaveAccessibleDescription(/not in the CDC/);
+
+    await user.clear(ndc);
+    await user.type(ndc, '1234-123-1');
+    await user.click(screen.getByRole('button', { name: 'Save dose' }));
+    await waitFor(() => expect(ndc).toHaveAccessibleDescription(/has 8 digits/));
+    expect(fake.calls('doses.record')).toHaveLength(0);
+
+    await user.clear(ndc);
+    await user.type(ndc, '12345-6789-01');
+    expect(ndc).toHaveAccessibleDescription(/12345-6789-01 is not in the CDC vaccine NDC table/);
+    await user.click(screen.getByRole('button', { name: 'Save dose' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(1));
+    expect(fake.calls('doses.record')[0]).toMatchObject({ dose: { ndc: '12345-6789-01', lotNumber: 'TDP7731' } });
   });
 });

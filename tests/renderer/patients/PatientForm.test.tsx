@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import type { PatientSummary } from '../../../electron/api';
 import { CodeListsProvider } from '../../../renderer/src/app/CodeLists';
 import { PatientForm } from '../../../renderer/src/patients/PatientForm';
+import { addDaysIso } from '../../../electron/domain/common';
 import { todayIso } from '../../../renderer/src/api';
 import { installFakeApi, ok, PATIENT } from '../fake-api';
 
@@ -112,5 +113,54 @@ describe('PatientForm', () => {
     renderForm({ patient: PATIENT });
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText(/Someone else changed this patient/)).toBeInTheDocument();
+  });
+
+  it('refuses control characters and emoji in the middle name on the field, before any call', async () => {
+    const fake = installFakeApi();
+    const user = userEvent.setup();
+    renderForm();
+    await fillRequired(user);
+    const middle = screen.getByLabelText(/^Middle name/);
+    await user.click(middle);
+    await user.paste('Lu\u001bcia');
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(middle).toHaveAttribute('aria-invalid', 'true'));
+    expect(middle).toHaveAccessibleDescription(/Middle name contains an invisible control character \(U\+001B\) after “Lu”/);
+    await user.clear(middle);
+    await user.type(middle, 'Lucía 😀');
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(middle).toHaveAccessibleDescription(/cannot contain “😀”/));
+    expect(fake.calls('patients.create')).toHaveLength(0);
+  });
+
+  it('holds names to the NIST profile’s lengths on the form (first name 30)', async () => {
+    const fake = installFakeApi();
+    const user = userEvent.setup();
+    renderForm();
+    await fillRequired(user);
+    const first = screen.getByLabelText(/^First name/);
+    await user.type(first, 'x'.repeat(30 - 'Maria'.length + 1));
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(first).toHaveAccessibleDescription('First name can be at most 30 characters.'));
+    expect(fake.calls('patients.create')).toHaveLength(0);
+  });
+
+  it('refuses a date of birth after today before any call, and takes today for a newborn', async () => {
+    const fake = installFakeApi({ 'patients.create': (input) => ok({ created: true as const, patient: { ...PATIENT, ...(input as { patient: object }).patient, id: 'p2' } }) });
+    const user = userEvent.setup();
+    const { onSaved } = renderForm();
+    await fillRequired(user);
+    const dob = screen.getByLabelText(/^Date of birth/);
+    await user.clear(dob);
+    await user.type(dob, addDaysIso(todayIso(), 1));
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(dob).toHaveAccessibleDescription(/is after today/));
+    expect(fake.calls('patients.create')).toHaveLength(0);
+
+    await user.clear(dob);
+    await user.type(dob, todayIso());
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(fake.calls('patients.create')[0]).toMatchObject({ patient: { dob: todayIso() } });
   });
 });
