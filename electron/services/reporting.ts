@@ -5,14 +5,17 @@ import { createSoapTransport } from '../../sync/transport/soap-transport';
 import type { RegistryTransport } from '../../sync/transport/types';
 import type { EndpointSettings } from '../../sync/transport/settings';
 import type { AppServices } from './app-services';
-import { productionEndpoint } from './registry';
+import { CREDENTIALS_KEY, type StoredCredentials } from './credentials';
+import { ProductionTransport, type DisposableTransport } from './production-transport';
+import { productionConfigurationKey, productionEndpoint } from './registry';
 import type { SyncController } from './sync-controller';
 import { startTrainingRegistry, type StartSimulator, type TrainingRegistry } from './training';
 
 // Starts reporting for the current mode and restarts it when the mode changes: in training,
 // the in-process simulator and a transport pointing at it; in production, a transport built
-// from the settings and the stored credentials on each attempt (so a credential change needs
-// no restart). The engine itself comes in through `createController`.
+// from the settings and the stored credentials, once per configuration (a credential change
+// needs no restart, and connections are closed when it changes or reporting stops). The
+// engine itself comes in through `createController`.
 
 export interface ControllerParts {
   store: Store;
@@ -25,7 +28,7 @@ export interface ReportingOptions {
   services: Pick<AppServices, 'store' | 'settings' | 'credentials' | 'sync' | 'logError'>;
   startSimulator: StartSimulator;
   createController: (parts: ControllerParts) => SyncController;
-  makeTransport?: (endpoint: EndpointSettings) => RegistryTransport;
+  makeTransport?: (endpoint: EndpointSettings) => DisposableTransport;
 }
 
 export function siteHl7Config(values: SettingsValues, mode: RunMode): Hl7SiteConfig {
@@ -51,6 +54,8 @@ export function siteHl7Config(values: SettingsValues, mode: RunMode): Hl7SiteCon
 
 export class Reporting {
   private training?: TrainingRegistry;
+  /** Closes the transport of the reporting now running (after its engine has stopped). */
+  private closeTransport?: () => void;
 
   constructor(private readonly options: ReportingOptions) {}
 
@@ -62,6 +67,7 @@ export class Reporting {
   async start(mode: RunMode): Promise<void> {
     const { services, makeTransport = (e) => createSoapTransport(e) } = this.options;
     const previousTraining = this.training;
+    const previousTransport = this.closeTransport;
     this.training = undefined;
     let transport: () => RegistryTransport | undefined;
     if (mode === 'training') {
@@ -69,16 +75,16 @@ export class Reporting {
       this.training = training;
       const fixed = makeTransport(training.endpoint);
       transport = () => fixed;
+      this.closeTransport = () => fixed.dispose?.();
     } else {
-      transport = () => {
-        try {
-          return makeTransport(productionEndpoint(services.settings.effective().values, services.credentials.load()));
-        } catch (err) {
-          // Not configured (or the keychain is unavailable): the engine reports "needs configuration".
-          services.logError('building the production transport', err);
-          return undefined;
-        }
-      };
+      const production = new ProductionTransport({
+        configurationKey: () => productionConfigurationKey(services.settings.effective().values, services.store.settings.get<StoredCredentials>(CREDENTIALS_KEY)),
+        endpoint: () => productionEndpoint(services.settings.effective().values, services.credentials.load()),
+        make: makeTransport,
+        logError: services.logError,
+      });
+      transport = () => production.get();
+      this.closeTransport = () => production.close();
     }
     const controller = this.options.createController({
       store: services.store,
@@ -88,11 +94,15 @@ export class Reporting {
     });
     // Replacing stops the old engine (letting in-flight sends finish) before its simulator goes.
     await services.sync.replace(controller);
+    previousTransport?.();
     if (previousTraining) await previousTraining.stop();
   }
 
   async stop(): Promise<void> {
     await this.options.services.sync.stop();
+    const close = this.closeTransport;
+    this.closeTransport = undefined;
+    close?.();
     await this.stopTraining();
   }
 

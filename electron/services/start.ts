@@ -1,12 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createSyncController } from '../../sync/engine/controller';
 import { startRegistrySimulator } from '../../sync/sim/simulator';
-import { createSoapTransport } from '../../sync/transport/soap-transport';
 import { createHandlers, type HandlerTable } from '../handlers';
 import { openStore, type LocalStore } from '../store';
 import { createAppServices, type AppServices, type AppServicesOptions } from './app-services';
 import type { MachineConfig } from './config';
 import type { SafeStorageLike } from './credentials';
+import { checkEndpoint } from './registry';
 import { Reporting } from './reporting';
 
 // Everything main.ts starts, minus Electron: the store, the services, the handler table and
@@ -41,7 +41,7 @@ export async function startApp(options: StartAppOptions): Promise<StartedApp> {
     ...rest,
     store,
     config,
-    checkConnection: rest.checkConnection ?? ((endpoint) => createSoapTransport(endpoint).checkConnection()),
+    checkConnection: rest.checkConnection ?? checkEndpoint,
     onModeChange: (mode) => reporting?.start(mode) ?? Promise.resolve(),
   });
   try {
