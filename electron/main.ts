@@ -155,7 +155,7 @@ async function runCheckConfig(argv: string[]): Promise<void> {
     dbPath: dbPathFor(),
     nativeBinding: nativeBinding(),
     skipRegistry: argv.includes('--skip-registry'),
-    decryptStoredCredentials: (cipher) => JSON.parse(safeStorage.decryptString(Buffer.from(cipher, 'base64'))) as { username: string; password: string },
+    safeStorage,
     print: (line) => console.log(line),
   });
   app.exit(code);

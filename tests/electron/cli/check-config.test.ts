@@ -6,9 +6,10 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkConfig, EXIT } from '../../../electron/cli/check-config';
-import { CREDENTIALS_KEY } from '../../../electron/services/credentials';
+import { CredentialStore } from '../../../electron/services/credentials';
 import { MODE_KEY, SITE_KEY } from '../../../electron/services/settings';
 import { openStore } from '../../../electron/store';
+import { fakeSafeStorage } from '../../electron/fixtures/app';
 import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
 
 const run = promisify(execFile);
@@ -95,23 +96,44 @@ describe('dosedesk --check-config', () => {
     expect((await check({ configPath: path, credentials: { username: 'clinic', password: 'wrong' } })).code).toBe(EXIT.registry_credentials);
   });
 
-  it("uses what an administrator set in the app when IT's file leaves it open, with the stored credentials", async () => {
-    const dbPath = join(dir, 'app-production.sqlite3');
+  it('sends the facilityID the app sends: the Vaccine PIN, not the facility id', async () => {
+    // An MIIS account is tied to the site's Vaccine PIN; any other facilityID is a SecurityFault.
+    const pinned = await startRegistrySimulator({ users: [{ username: 'clinic', password: 'right-password', facilityIds: ['PIN123'] }], connectivityTestSupported: false, credentialPlacement: 'wsse' });
+    try {
+      const path = writeConfig('prod-pin.json', production(pinned.url));
+      const r = await check({ configPath: path, credentials: { username: 'clinic', password: 'right-password' } });
+      expect(r.out).toMatch(/ok {3}registry:/);
+      expect(r.code).toBe(EXIT.ok);
+      expect(pinned.received().map((m) => m.facilityId)).toEqual(['PIN123']);
+    } finally {
+      await pinned.stop();
+    }
+  });
+
+  it('reads what an administrator saved through the app\'s own settings and credential services', async () => {
+    const pinned = await startRegistrySimulator({ users: [{ username: 'clinic', password: 'right-password', facilityIds: ['PIN-77'] }], connectivityTestSupported: false, credentialPlacement: 'wsse' });
+    const dbPath = join(dir, 'app-saved.sqlite3');
+    const safeStorage = fakeSafeStorage();
     const store = openStore(dbPath);
-    store.settings.set(MODE_KEY, 'production', null);
-    store.settings.set(SITE_KEY, { 'registry.preset': 'massachusetts', 'registry.endpointUrl': sim.url, 'registry.facilityId': '10144' }, null);
-    store.settings.set(CREDENTIALS_KEY, { username: 'clinic', cipher: Buffer.from('clinic:right-password').toString('base64') }, null);
-    store.close();
-    const decrypt = (cipher: string) => {
-      const [username, password] = Buffer.from(cipher, 'base64').toString('utf8').split(':') as [string, string];
-      return { username, password };
-    };
-    const r = await check({ configPath: join(dir, 'absent.json'), dbPath, decryptStoredCredentials: decrypt });
-    expect(r.code).toBe(EXIT.ok);
-    expect(r.out).toMatch(/ok {3}registry:/);
-    const broken = await check({ configPath: join(dir, 'absent.json'), dbPath, decryptStoredCredentials: () => { throw new Error('key unavailable'); } });
-    expect(broken.code).toBe(EXIT.registry_credentials);
-    expect(broken.out).toMatch(/enter them again/);
+    try {
+      // What the settings screen saves (it takes only https; the loopback simulator speaks http).
+      store.settings.set(SITE_KEY, { 'registry.endpointUrl': pinned.url, 'registry.vaccinePin': 'PIN-77', 'registry.facilityId': 'ORG-9' }, null);
+      store.settings.set(MODE_KEY, 'production', null);
+      new CredentialStore(safeStorage, store.settings, 'linux').save({ username: 'clinic', password: 'right-password' }, { userId: 'u-admin' });
+    } finally {
+      store.close();
+    }
+    try {
+      const r = await check({ configPath: join(dir, 'absent.json'), dbPath, safeStorage });
+      expect(r.out).toMatch(/ok {3}registry:/);
+      expect(r.code).toBe(EXIT.ok);
+      expect(pinned.received().map((m) => m.facilityId)).toEqual(['PIN-77']);
+      const undecryptable = await check({ configPath: join(dir, 'absent.json'), dbPath, safeStorage: { ...safeStorage, decryptString: () => { throw new Error('key unavailable'); } } });
+      expect(undecryptable.code).toBe(EXIT.registry_credentials);
+      expect(undecryptable.out).toMatch(/enter them again/);
+    } finally {
+      await pinned.stop();
+    }
   });
 
   it('exits 4 when nothing answers at the endpoint', async () => {
