@@ -3,16 +3,19 @@
 // the first reason it is not.
 //   0  configuration, database and registry are fine (or training mode: no registry needed)
 //   2  the machine-wide configuration file is invalid
-//   3  the database is unreadable, corrupt, or from a newer DoseDesk
+//   3  a database is unreadable, corrupt, or from a newer DoseDesk, or the mode files disagree
 //   4  the registry endpoint does not answer (network, TLS, URL)
 //   5  the registry refused the credentials, or production lacks them
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { RunMode, SettingsValues } from '../api';
 import { ConfigError, defaultConfigPath, loadConfig, type MachineConfig } from '../services/config';
 import { CREDENTIALS_KEY, CredentialStore, type RegistryCredentials, type SafeStorageLike } from '../services/credentials';
 import { ApiFailure } from '../services/errors';
+import { modeFiles } from '../services/mode-files';
+import { describeModeFiles } from '../services/mode-start';
 import { checkEndpoint, productionEndpoint, type CheckConnection } from '../services/registry';
 import { SettingsService } from '../services/settings';
 import { hasTable, openSideConnection } from '../services/side-connection';
@@ -24,8 +27,11 @@ export const EXIT = { ok: 0, config: 2, database: 3, registry_unreachable: 4, re
 
 export interface CheckConfigOptions {
   configPath?: string;
-  /** The database file; absent means "not created yet", which is fine on a new machine. */
-  dbPath?: string;
+  /**
+   * The user-data folder with the databases and the mode record (the app's userData); absent
+   * means "not checked". A folder without databases is a new machine, which is fine.
+   */
+  dataDir?: string;
   /** Registry credentials given directly (under Node: from the environment); they win over the stored ones. */
   credentials?: RegistryCredentials;
   /**
@@ -72,10 +78,29 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
   }
   opts.print(config.found ? `ok   configuration: ${path}` : `ok   configuration: no file at ${path}; defaults apply (training mode)`);
 
-  const db = checkDatabase(opts.dbPath, opts.print, opts.nativeBinding);
-  if (db.code !== EXIT.ok) return db.code;
+  let mode: RunMode = config.mode ?? 'training';
+  let settingsFrom: string | undefined;
+  if (!opts.dataDir) {
+    opts.print('ok   database: not checked (no data folder given)');
+  } else {
+    // The same decision the app makes at start: which mode, so which of the two files.
+    const files = describeModeFiles(modeFiles(opts.dataDir), config, opts.nativeBinding);
+    if (files.problem) {
+      opts.print(`FAIL database: ${files.problem}`);
+      return EXIT.database;
+    }
+    mode = files.mode;
+    opts.print(`ok   mode: ${mode}${config.mode ? ` (fixed in ${path})` : ''}${files.note ? `; ${files.note}` : ''}`);
+    const db = checkDatabase(files.database, opts.print, opts.nativeBinding);
+    if (db.code !== EXIT.ok) return db.code;
+    if (files.other) {
+      const other = checkDatabase(files.other, opts.print, opts.nativeBinding);
+      if (other.code !== EXIT.ok) return other.code;
+    }
+    if (db.schema > 0) settingsFrom = files.database;
+  }
 
-  const view = readAppView(config, db.schema > 0 ? opts.dbPath : undefined, opts);
+  const view = readAppView(config, mode, settingsFrom, opts);
   if (view.mode !== 'production') {
     opts.print('ok   registry: training mode; reports go to the built-in simulator and nothing reaches MIIS');
     return EXIT.ok;
@@ -116,15 +141,15 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
   return check.kind === 'auth' ? EXIT.registry_credentials : EXIT.registry_unreachable;
 }
 
-function readAppView(config: MachineConfig, dbPath: string | undefined, opts: Pick<CheckConfigOptions, 'safeStorage' | 'nativeBinding' | 'platform'>): AppView {
+function readAppView(config: MachineConfig, mode: RunMode, dbPath: string | undefined, opts: Pick<CheckConfigOptions, 'safeStorage' | 'nativeBinding' | 'platform'>): AppView {
   if (!dbPath) {
-    const settings = new SettingsService(emptySettings, config);
+    const settings = new SettingsService(emptySettings, config, () => mode);
     return { mode: settings.mode(), values: settings.effective().values, stored: { state: 'none' } };
   }
   // Read-only: a check must never migrate, repair or create anything.
   const side = openSideConnection(dbPath, { readonly: true, nativeBinding: opts.nativeBinding });
   try {
-    const settings = new SettingsService(side.settings, config);
+    const settings = new SettingsService(side.settings, config, () => mode);
     return { mode: settings.mode(), values: settings.effective().values, stored: storedCredentials(side.settings, opts) };
   } finally {
     side.close();
@@ -150,9 +175,9 @@ const emptySettings: SettingsRepo = {
   },
 };
 
-function checkDatabase(dbPath: string | undefined, print: (line: string) => void, nativeBinding?: string): { code: number; schema: number } {
-  if (!dbPath || !existsSync(dbPath)) {
-    print(`ok   database: ${dbPath ? `${dbPath} does not exist yet; it is created on first start` : 'not checked (no path given)'}`);
+function checkDatabase(dbPath: string, print: (line: string) => void, nativeBinding?: string): { code: number; schema: number } {
+  if (!existsSync(dbPath)) {
+    print(`ok   database: ${dbPath} does not exist yet; it is created on first start`);
     return { code: EXIT.ok, schema: 0 };
   }
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -186,13 +211,17 @@ function argValue(argv: string[], flag: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
-/** Command-line entry: `npm run check-config -- [--config FILE] [--db FILE] [--skip-registry]`. */
+/**
+ * Command-line entry: `npm run check-config -- [--config FILE] [--data-dir DIR] [--skip-registry]`.
+ * `--db FILE` (the production database, as earlier versions documented) names its folder.
+ */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const username = env.DOSEDESK_REGISTRY_USERNAME;
   const password = env.DOSEDESK_REGISTRY_PASSWORD;
+  const db = argValue(argv, '--db');
   return checkConfig({
     configPath: argValue(argv, '--config'),
-    dbPath: argValue(argv, '--db'),
+    dataDir: argValue(argv, '--data-dir') ?? (db ? dirname(db) : undefined),
     skipRegistry: argv.includes('--skip-registry'),
     credentials: username && password ? { username, password } : undefined,
     print: (line) => console.log(line),

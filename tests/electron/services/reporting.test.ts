@@ -90,7 +90,7 @@ describe('production reporting', () => {
   const reported = () => app.store.outbox.stats().accepted + app.store.outbox.stats().warning;
 
   it('builds the transport once for many sends and decrypts the credentials once', async () => {
-    await reporting.start('production');
+    await reporting.start('production', app.store);
     decrypted = 0;
     await recordDoses(4, 'ONE');
     await until(() => reported() === 4, 'MIIS to accept four doses');
@@ -102,7 +102,7 @@ describe('production reporting', () => {
   });
 
   it('new credentials build a new transport and close the old one; stopping closes the last', async () => {
-    await reporting.start('production');
+    await reporting.start('production', app.store);
     await recordDoses(1, 'FIRST');
     await until(() => reported() === 1, 'the first dose');
     expect(built).toHaveLength(1);

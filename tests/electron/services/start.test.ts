@@ -15,7 +15,7 @@ describe('startApp', () => {
   it('starts in training mode, reports a dose to the in-process simulator, and stops cleanly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dosedesk-start-'));
     const started = await startApp({
-      dbPath: join(dir, 'dosedesk.sqlite3'),
+      dataDir: dir,
       config: parseConfig(join(dir, 'config.json'), undefined),
       safeStorage: ephemeralSafeStorage(),
       info: { name: 'DoseDesk', version: 'test', platform: 'linux' },
@@ -54,7 +54,7 @@ describe("startApp's connection check", () => {
     const miis = await startRegistrySimulator({ users: [{ username: 'u', password: 'p' }], credentialPlacement: 'wsse', connectivityTestSupported: false });
     const dispose = vi.spyOn(SoapTransport.prototype, 'dispose');
     const started = await startApp({
-      dbPath: join(dir, 'dosedesk.sqlite3'),
+      dataDir: dir,
       config: parseConfig(join(dir, 'config.json'), undefined),
       safeStorage: ephemeralSafeStorage(),
       info: { name: 'DoseDesk', version: 'test', platform: 'linux' },
