@@ -66,9 +66,9 @@ export class ModeSwitcher implements ModeControl {
     const leaving = parts.store.active;
     if (from === 'production') refuseWhileUnsent(leaving);
 
-    await parts.stopReporting();
     let next: LocalStore | undefined;
     try {
+      await parts.stopReporting();
       next = parts.open(target);
       parts.carryOver(leaving, next, from, target, request);
       writeModeRecord(parts.files, { mode: target, since: parts.now().toISOString() });

@@ -121,9 +121,12 @@ export class Reporting {
 
   /** Stops the engine (in-flight sends finish or go back to pending), then its transport and simulator. */
   async stop(): Promise<void> {
-    await this.options.services.sync.detach();
     const running = this.running;
     this.running = undefined;
-    await running?.close();
+    try {
+      await this.options.services.sync.detach();
+    } finally {
+      await running?.close();
+    }
   }
 }

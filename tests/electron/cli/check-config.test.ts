@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,8 @@ import { parseConfig } from '../../../electron/services/config';
 import { CredentialStore } from '../../../electron/services/credentials';
 import { modeFiles, writeModeRecord, type ModeFiles } from '../../../electron/services/mode-files';
 import { openModeStore } from '../../../electron/services/mode-start';
-import { SITE_KEY } from '../../../electron/services/settings';
+import { LEGACY_MODE_KEY, SITE_KEY } from '../../../electron/services/settings';
+import { openStore } from '../../../electron/store';
 import { ephemeralSafeStorage, startApp } from '../../../electron/services/start';
 import type { SafeStorageLike } from '../../../electron/services/credentials';
 import { FAST_SCRYPT, fakeSafeStorage, snapshot } from '../../electron/fixtures/app';
@@ -189,6 +190,24 @@ describe('dosedesk --check-config', () => {
     } finally {
       await pinned.stop();
     }
+  });
+
+  it('on a database from the shared-database versions: reads it as the app will, and leaves it as it is', async () => {
+    const files = dataDir('shared');
+    const safeStorage = fakeSafeStorage();
+    const store = openStore(files.production);
+    store.settings.set(LEGACY_MODE_KEY, 'production', null);
+    store.settings.set(SITE_KEY, { 'registry.endpointUrl': sim.url, 'registry.vaccinePin': 'PIN123' }, null);
+    new CredentialStore(safeStorage, store.settings, 'linux').save({ username: 'clinic', password: 'right-password' }, { userId: 'u-admin' });
+    store.close();
+    const before = snapshot(files.production);
+    const r = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir, safeStorage });
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/ok {3}mode: production; .*stays the production file/);
+    expect(r.out).toMatch(/ok {3}registry: .*facilityID PIN123/);
+    expect(snapshot(files.production)).toBe(before);
+    expect(existsSync(files.training)).toBe(false);
+    expect(existsSync(files.record)).toBe(false);
   });
 
   it('exits 4 when nothing answers at the endpoint', async () => {

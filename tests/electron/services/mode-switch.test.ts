@@ -5,7 +5,7 @@ import type { DisposableTransport } from '../../../electron/services/production-
 import { readModeRecord } from '../../../electron/services/mode-files';
 import { checkEndpoint } from '../../../electron/services/registry';
 import { openStore } from '../../../electron/store';
-import { PASSWORD } from '../fixtures/app';
+import { ADMIN_PASSWORD, PASSWORD } from '../fixtures/app';
 import { MIIS_USER, boot, firstAdmin, latch, miisConfigText, seed, settled, startMiis, until, type Booted } from './started-app';
 
 // Training and production each have their own database; a switch stops one mode completely,
@@ -253,6 +253,32 @@ describe('a switch stops one mode before anything of the other starts', () => {
 
     rmSync(app.started.files.production, { recursive: true });
     expect((await app.call('registry.switchToProduction', {})).ok).toBe(true);
+  });
+
+  it('accounts that disagree between the two files stop the switch with a message, and training keeps working', async () => {
+    const first = await bootTraining();
+    await first.ok('registry.switchToProduction', {});
+    await first.ok('registry.switchToTraining', {});
+    await first.stop();
+    apps.splice(apps.indexOf(first), 1);
+    // The production file comes back from an older backup in which "nurse" was someone else.
+    const hash = readOnly(first.started.files.training, (s) => s.users.byUsername('admin')!.passwordHash);
+    const production = openStore(first.started.files.production);
+    production.users.create({ username: 'nurse', displayName: 'Another Nurse', role: 'clinician', passwordHash: hash }, null);
+    production.close();
+    const app = await boot({ dir: first.dir, configText: miisConfigText(miis) });
+    apps.push(app);
+    await app.ok('auth.signIn', { username: 'admin', password: ADMIN_PASSWORD });
+    await app.ok('users.create', { user: { username: 'nurse', displayName: 'Nora Nurse', role: 'clinician' }, password: PASSWORD });
+
+    const r = await app.call('registry.switchToProduction', {});
+    expect(r.ok ? 'ok' : r.error.code).toBe('registry.switch_failed');
+    expect(r.ok ? '' : r.error.message).toMatch(/a user name there belongs to a different account/);
+    expect(app.mode()).toBe('training');
+    expect(readOnly(first.started.files.production, (s) => s.users.byUsername('nurse')?.displayName)).toBe('Another Nurse');
+    const practice = await seed(app, { mrn: 'PRACTICE-1', lastName: 'Practiceperson' });
+    await app.ok('doses.record', { dose: practice.dose() });
+    await until(() => settled(app) === 1, 'the training simulator to accept a dose after the refused switch');
   });
 
   it('settings changed during the connection check stop the switch', async () => {
