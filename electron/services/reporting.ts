@@ -66,11 +66,6 @@ export class Reporting {
 
   constructor(private readonly options: ReportingOptions) {}
 
-  /** The mode reporting runs in, if it runs. */
-  get mode(): RunMode | undefined {
-    return this.running?.mode;
-  }
-
   /** The simulator's URL while in training mode (for diagnostics and tests). */
   get trainingEndpoint(): EndpointSettings | undefined {
     return this.running?.trainingEndpoint;
