@@ -24,7 +24,8 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 const IDLE_CHECK_MS = 15_000;
 const UPDATE_CHECK_MS = 4 * 60 * 60_000;
-const dbPathFor = () => join(app.getPath('userData'), 'dosedesk.sqlite3');
+/** Both databases (training and production) and the mode record live here (services/mode-files.ts). */
+const dataDir = () => app.getPath('userData');
 /**
  * Under `npm start` the SQLite addon comes from build/.native/ (built for Electron's ABI by
  * `npm run build:native`); node_modules keeps the Node build for tests. A packaged app has the
@@ -86,7 +87,7 @@ async function start(): Promise<void> {
   }
   try {
     started = await startApp({
-      dbPath: dbPathFor(),
+      dataDir: dataDir(),
       nativeBinding: binding,
       config,
       safeStorage,
@@ -152,10 +153,10 @@ async function runCheckConfig(argv: string[]): Promise<void> {
   const i = argv.indexOf('--config');
   const code = await checkConfig({
     configPath: i >= 0 ? argv[i + 1] : undefined,
-    dbPath: dbPathFor(),
+    dataDir: dataDir(),
     nativeBinding: nativeBinding(),
     skipRegistry: argv.includes('--skip-registry'),
-    decryptStoredCredentials: (cipher) => JSON.parse(safeStorage.decryptString(Buffer.from(cipher, 'base64'))) as { username: string; password: string },
+    safeStorage,
     print: (line) => console.log(line),
   });
   app.exit(code);

@@ -3,51 +3,65 @@
 // the first reason it is not.
 //   0  configuration, database and registry are fine (or training mode: no registry needed)
 //   2  the machine-wide configuration file is invalid
-//   3  the database is unreadable, corrupt, or from a newer DoseDesk
+//   3  a database is unreadable, corrupt, or from a newer DoseDesk, or the mode files disagree
 //   4  the registry endpoint does not answer (network, TLS, URL)
 //   5  the registry refused the credentials, or production lacks them
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import type { RunMode, SettingsValues } from '../api';
 import { ConfigError, defaultConfigPath, loadConfig, type MachineConfig } from '../services/config';
-import { CREDENTIALS_KEY, type StoredCredentials } from '../services/credentials';
-import { MODE_KEY, SITE_KEY } from '../services/settings';
+import { CREDENTIALS_KEY, CredentialStore, type RegistryCredentials, type SafeStorageLike } from '../services/credentials';
+import { ApiFailure } from '../services/errors';
+import { modeFiles } from '../services/mode-files';
+import { describeModeFiles } from '../services/mode-start';
+import { checkEndpoint, productionEndpoint, type CheckConnection } from '../services/registry';
+import { SettingsService } from '../services/settings';
+import { hasTable, openSideConnection } from '../services/side-connection';
 import { MIGRATIONS } from '../store/migrations';
-import { createSoapTransport, massachusettsPreset, cdcStandardPreset, type ConnectionCheck } from '../../sync/transport';
+import type { SettingsRepo } from '../store/types';
+import type { EndpointSettings } from '../../sync/transport/settings';
 
 export const EXIT = { ok: 0, config: 2, database: 3, registry_unreachable: 4, registry_credentials: 5 } as const;
 
-export interface EffectiveEndpoint {
-  preset: 'massachusetts' | 'cdc_standard';
-  url: string;
-  facilityId: string;
-}
-
-/** What the app saved in its own settings table (read-only), for the parts IT's file leaves open. */
-interface SavedAppSettings {
-  mode?: 'training' | 'production';
-  site: { 'registry.preset'?: EffectiveEndpoint['preset']; 'registry.endpointUrl'?: string; 'registry.facilityId'?: string };
-  credentialsCipher?: string;
-}
-
 export interface CheckConfigOptions {
   configPath?: string;
-  /** The database file; absent means "not created yet", which is fine on a new machine. */
-  dbPath?: string;
-  /** Registry credentials given directly (under Node: from the environment). */
-  credentials?: { username: string; password: string };
   /**
-   * Inside Electron: decrypts the credentials the app stored (safeStorage ciphertext, base64),
-   * so the check uses exactly what the app will send.
+   * The user-data folder with the databases and the mode record (the app's userData); absent
+   * means "not checked". A folder without databases is a new machine, which is fine.
    */
-  decryptStoredCredentials?: (cipherBase64: string) => { username: string; password: string };
+  dataDir?: string;
+  /** Registry credentials given directly (under Node: from the environment); they win over the stored ones. */
+  credentials?: RegistryCredentials;
+  /**
+   * Inside Electron: safeStorage, so the credentials the app stored are decrypted by the app's
+   * own credential store and the check uses exactly what the app will send.
+   */
+  safeStorage?: SafeStorageLike;
+  platform?: NodeJS.Platform;
   /** See OpenStoreOptions.nativeBinding (Electron in development). */
   nativeBinding?: string;
   /** Skip the network step (e.g. imaging a machine before it is on the clinic network). */
   skipRegistry?: boolean;
   /** Replace the connection check (tests use the real transport against a loopback simulator). */
-  checkConnection?: (endpoint: EffectiveEndpoint, credentials: { username: string; password: string }) => Promise<ConnectionCheck>;
+  checkConnection?: CheckConnection;
   print: (line: string) => void;
+}
+
+/** The stored MIIS credentials as the app's credential store sees them. */
+type StoredCredentialState =
+  | { state: 'none' }
+  /** Stored, but this check has no safeStorage to decrypt them (run under Node). */
+  | { state: 'sealed' }
+  | { state: 'readable'; credentials: RegistryCredentials }
+  | { state: 'unreadable'; message: string };
+
+/** What the app will work with, read through its own services. */
+interface AppView {
+  mode: RunMode;
+  values: SettingsValues;
+  stored: StoredCredentialState;
 }
 
 export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
@@ -64,17 +78,30 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
   }
   opts.print(config.found ? `ok   configuration: ${path}` : `ok   configuration: no file at ${path}; defaults apply (training mode)`);
 
-  const db = checkDatabase(opts.dbPath, opts.print, opts.nativeBinding);
-  if (db.code !== EXIT.ok) return db.code;
+  let mode: RunMode = config.mode ?? 'training';
+  let settingsFrom: string | undefined;
+  if (!opts.dataDir) {
+    opts.print('ok   database: not checked (no data folder given)');
+  } else {
+    // The same decision the app makes at start: which mode, so which of the two files.
+    const files = describeModeFiles(modeFiles(opts.dataDir), config, opts.nativeBinding);
+    if (files.problem) {
+      opts.print(`FAIL database: ${files.problem}`);
+      return EXIT.database;
+    }
+    mode = files.mode;
+    opts.print(`ok   mode: ${mode}${config.mode ? ` (fixed in ${path})` : ''}${files.note ? `; ${files.note}` : ''}`);
+    const db = checkDatabase(files.database, opts.print, opts.nativeBinding);
+    if (db.code !== EXIT.ok) return db.code;
+    if (files.other) {
+      const other = checkDatabase(files.other, opts.print, opts.nativeBinding);
+      if (other.code !== EXIT.ok) return other.code;
+    }
+    if (db.schema > 0) settingsFrom = files.database;
+  }
 
-  // What the app will use: IT's file wins, then what an administrator set in the app.
-  const mode = config.mode ?? db.saved.mode ?? 'training';
-  const endpoint: EffectiveEndpoint = {
-    preset: config.fixed['registry.preset'] ?? db.saved.site['registry.preset'] ?? 'massachusetts',
-    url: config.fixed['registry.endpointUrl'] ?? db.saved.site['registry.endpointUrl'] ?? '',
-    facilityId: config.fixed['registry.facilityId'] ?? db.saved.site['registry.facilityId'] ?? '',
-  };
-  if (mode !== 'production') {
+  const view = readAppView(config, mode, settingsFrom, opts);
+  if (view.mode !== 'production') {
     opts.print('ok   registry: training mode; reports go to the built-in simulator and nothing reaches MIIS');
     return EXIT.ok;
   }
@@ -83,36 +110,75 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
     return EXIT.ok;
   }
   let credentials = opts.credentials;
-  if (!credentials && db.saved.credentialsCipher && opts.decryptStoredCredentials) {
-    try {
-      credentials = opts.decryptStoredCredentials(db.saved.credentialsCipher);
-    } catch (err) {
-      opts.print(`FAIL registry: the stored MIIS credentials cannot be decrypted on this machine (${(err as Error).message}); an administrator must enter them again in Settings.`);
-      return EXIT.registry_credentials;
-    }
+  if (!credentials && view.stored.state === 'sealed') {
+    opts.print('FAIL registry: the stored MIIS credentials can only be decrypted by DoseDesk itself; run "dosedesk --check-config", or pass DOSEDESK_REGISTRY_USERNAME/DOSEDESK_REGISTRY_PASSWORD to this check.');
+    return EXIT.registry_credentials;
   }
-  if (!endpoint.url) {
-    opts.print('FAIL registry: production mode but no registry endpoint URL is set (registry.endpointUrl in the configuration file, or Settings in the app).');
-    return EXIT.registry_unreachable;
+  if (!credentials && view.stored.state === 'unreadable') {
+    opts.print(`FAIL registry: ${view.stored.message}`);
+    return EXIT.registry_credentials;
   }
+  if (!credentials && view.stored.state === 'readable') credentials = view.stored.credentials;
   if (!credentials) {
     opts.print('FAIL registry: production mode needs the MIIS web-service credentials; an administrator enters them in Settings (or pass DOSEDESK_REGISTRY_USERNAME/DOSEDESK_REGISTRY_PASSWORD to this check).');
     return EXIT.registry_credentials;
   }
-  const check = await (opts.checkConnection ?? defaultConnectionCheck)(endpoint, credentials);
+  let endpoint: EndpointSettings;
+  try {
+    // The very function reporting uses: MIIS identifies the site by its Vaccine PIN.
+    endpoint = productionEndpoint(view.values, credentials);
+  } catch (err) {
+    if (!(err instanceof ApiFailure)) throw err;
+    opts.print(`FAIL registry: ${err.message}`);
+    return EXIT.registry_unreachable;
+  }
+  const check = await (opts.checkConnection ?? checkEndpoint)(endpoint);
   if (check.ok) {
-    opts.print(`ok   registry: ${check.detail}`);
+    opts.print(`ok   registry: ${check.detail} (facilityID ${endpoint.facilityId})`);
     return EXIT.ok;
   }
-  opts.print(`FAIL registry: ${check.reason}`);
+  opts.print(`FAIL registry: ${check.reason} (facilityID ${endpoint.facilityId})`);
   return check.kind === 'auth' ? EXIT.registry_credentials : EXIT.registry_unreachable;
 }
 
-function checkDatabase(dbPath: string | undefined, print: (line: string) => void, nativeBinding?: string): { code: number; saved: SavedAppSettings } {
-  const none: SavedAppSettings = { site: {} };
-  if (!dbPath || !existsSync(dbPath)) {
-    print(`ok   database: ${dbPath ? `${dbPath} does not exist yet; it is created on first start` : 'not checked (no path given)'}`);
-    return { code: EXIT.ok, saved: none };
+function readAppView(config: MachineConfig, mode: RunMode, dbPath: string | undefined, opts: Pick<CheckConfigOptions, 'safeStorage' | 'nativeBinding' | 'platform'>): AppView {
+  if (!dbPath) {
+    const settings = new SettingsService(emptySettings, config, () => mode);
+    return { mode: settings.mode(), values: settings.effective().values, stored: { state: 'none' } };
+  }
+  // Read-only: a check must never migrate, repair or create anything.
+  const side = openSideConnection(dbPath, { readonly: true, nativeBinding: opts.nativeBinding });
+  try {
+    const settings = new SettingsService(side.settings, config, () => mode);
+    return { mode: settings.mode(), values: settings.effective().values, stored: storedCredentials(side.settings, opts) };
+  } finally {
+    side.close();
+  }
+}
+
+function storedCredentials(repo: SettingsRepo, opts: Pick<CheckConfigOptions, 'safeStorage' | 'platform'>): StoredCredentialState {
+  if (repo.get(CREDENTIALS_KEY) === undefined) return { state: 'none' };
+  if (!opts.safeStorage) return { state: 'sealed' };
+  try {
+    const credentials = new CredentialStore(opts.safeStorage, repo, opts.platform ?? process.platform).load();
+    return credentials ? { state: 'readable', credentials } : { state: 'none' };
+  } catch (err) {
+    return { state: 'unreadable', message: (err as Error).message };
+  }
+}
+
+/** No database yet: nothing saved, so IT's file and the defaults are all there is. */
+const emptySettings: SettingsRepo = {
+  get: () => undefined,
+  set: () => {
+    throw new Error('The check writes nothing.');
+  },
+};
+
+function checkDatabase(dbPath: string, print: (line: string) => void, nativeBinding?: string): { code: number; schema: number } {
+  if (!existsSync(dbPath)) {
+    print(`ok   database: ${dbPath} does not exist yet; it is created on first start`);
+    return { code: EXIT.ok, schema: 0 };
   }
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   let db: Database.Database | undefined;
@@ -123,40 +189,21 @@ function checkDatabase(dbPath: string | undefined, print: (line: string) => void
     const quick = String(db.pragma('quick_check', { simple: true }));
     if (quick !== 'ok') {
       print(`FAIL database: ${dbPath} is damaged (quick_check: ${quick}). Do not delete it; restore the latest backup (see the IT guide) or contact support.`);
-      return { code: EXIT.database, saved: none };
+      return { code: EXIT.database, schema: version };
     }
     if (version > latest) {
       print(`FAIL database: ${dbPath} was written by a newer DoseDesk (schema ${version}); this version understands up to ${latest}. Install the newer version.`);
-      return { code: EXIT.database, saved: none };
+      return { code: EXIT.database, schema: version };
     }
     const pending = MIGRATIONS.filter((m) => m.version > version).length;
     print(`ok   database: ${dbPath} (schema ${version}${pending ? `, ${pending} migration(s) will run at next start after a backup` : ''})`);
-    return { code: EXIT.ok, saved: version > 0 ? readSavedSettings(db) : none };
+    return { code: EXIT.ok, schema: version > 0 && hasTable(db, 'settings') ? version : 0 };
   } catch (err) {
     print(`FAIL database: ${dbPath} cannot be opened (${(err as Error).message}). Check the file's permissions and that the disk is healthy; do not delete it.`);
-    return { code: EXIT.database, saved: none };
+    return { code: EXIT.database, schema: 0 };
   } finally {
     db?.close();
   }
-}
-
-function readSavedSettings(db: Database.Database): SavedAppSettings {
-  const get = db.prepare('SELECT value FROM settings WHERE key = ?');
-  const read = <T>(key: string): T | undefined => {
-    const row = get.get(key) as { value: string } | undefined;
-    return row ? (JSON.parse(row.value) as T) : undefined;
-  };
-  return {
-    mode: read<'training' | 'production'>(MODE_KEY),
-    site: read<SavedAppSettings['site']>(SITE_KEY) ?? {},
-    credentialsCipher: read<StoredCredentials>(CREDENTIALS_KEY)?.cipher,
-  };
-}
-
-async function defaultConnectionCheck(endpoint: EffectiveEndpoint, credentials: { username: string; password: string }): Promise<ConnectionCheck> {
-  const site = { url: endpoint.url, facilityId: endpoint.facilityId, ...credentials };
-  const settings = endpoint.preset === 'cdc_standard' ? cdcStandardPreset(site) : massachusettsPreset(site);
-  return createSoapTransport(settings).checkConnection();
 }
 
 function argValue(argv: string[], flag: string): string | undefined {
@@ -164,13 +211,17 @@ function argValue(argv: string[], flag: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
-/** Command-line entry: `npm run check-config -- [--config FILE] [--db FILE] [--skip-registry]`. */
+/**
+ * Command-line entry: `npm run check-config -- [--config FILE] [--data-dir DIR] [--skip-registry]`.
+ * `--db FILE` (the production database, as earlier versions documented) names its folder.
+ */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const username = env.DOSEDESK_REGISTRY_USERNAME;
   const password = env.DOSEDESK_REGISTRY_PASSWORD;
+  const db = argValue(argv, '--db');
   return checkConfig({
     configPath: argValue(argv, '--config'),
-    dbPath: argValue(argv, '--db'),
+    dataDir: argValue(argv, '--data-dir') ?? (db ? dirname(db) : undefined),
     skipRegistry: argv.includes('--skip-registry'),
     credentials: username && password ? { username, password } : undefined,
     print: (line) => console.log(line),

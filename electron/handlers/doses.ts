@@ -1,7 +1,6 @@
 import type { OutboxSummary } from '../api';
 import type { AppServices } from '../services/app-services';
 import { ApiFailure, notFound } from '../services/errors';
-import type { Actor } from '../store/types';
 import type { OutboxEntry } from '../store/types';
 import { signedIn } from './guard';
 import type { Implementations } from './types';
@@ -15,21 +14,12 @@ export function outboxSummary(entry: OutboxEntry): OutboxSummary {
 }
 
 export function doseHandlers({ store, sync, today, settings }: AppServices): Implementations<DoseMethods> {
-  /** A dose recorded before the last mode switch went to the other registry: leave it alone. */
-  function refuseOtherModeDose(id: string, actor: Actor): void {
-    const since = settings.modeSince();
-    if (!since) return;
-    const dose = store.doses.get(id, actor);
-    if (dose && dose.recordedAt < since) {
-      const mode = settings.mode();
-      throw new ApiFailure(
-        'conflict',
-        mode === 'production'
-          ? 'This dose was recorded in training mode and never went to MIIS, so it cannot be changed now. Record the real dose as a new one.'
-          : 'This dose was recorded in production and reported to MIIS; it cannot be changed while DoseDesk is in training mode.',
-        { code: 'dose.other_mode' },
-      );
-    }
+  /** A practice dose in a database training and production once shared never went to MIIS: leave it alone. */
+  function refuseOtherModeDose(id: string): void {
+    if (!settings.isLegacyPracticeDose(id)) return;
+    throw new ApiFailure('conflict', 'This dose was recorded in training mode and never went to MIIS, so it cannot be changed now. Record the real dose as a new one.', {
+      code: 'dose.other_mode',
+    });
   }
 
   return {
@@ -39,13 +29,13 @@ export function doseHandlers({ store, sync, today, settings }: AppServices): Imp
       return { dose: result.dose, outbox: outboxSummary(result.outbox) };
     },
     'doses.edit': (input, ctx) => {
-      refuseOtherModeDose(input.id, signedIn(ctx).actor);
+      refuseOtherModeDose(input.id);
       const result = store.doses.edit(input.id, input.dose, input.expectedVersion, signedIn(ctx).actor, today());
       sync.kick('dose_saved');
       return { dose: result.dose, outbox: outboxSummary(result.outbox) };
     },
     'doses.remove': (input, ctx) => {
-      refuseOtherModeDose(input.id, signedIn(ctx).actor);
+      refuseOtherModeDose(input.id);
       const result = store.doses.remove(input.id, input.reason, signedIn(ctx).actor);
       sync.kick('dose_saved');
       return result.outbox ? { dose: result.dose, outbox: outboxSummary(result.outbox) } : { dose: result.dose };

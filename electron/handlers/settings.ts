@@ -1,7 +1,8 @@
 import type { AppInfo, SessionUser, SettingsView } from '../api';
 import type { AppServices } from '../services/app-services';
 import { ApiFailure } from '../services/errors';
-import { productionEndpoint, runConnectionCheck } from '../services/registry';
+import { CREDENTIALS_KEY, type StoredCredentials } from '../services/credentials';
+import { productionConfigurationKey, productionEndpoint, runConnectionCheck } from '../services/registry';
 import { TRAINING_BANNER } from '../services/training';
 import { signedIn } from './guard';
 import type { Implementations } from './types';
@@ -42,19 +43,10 @@ export function appInfo(services: AppServices): AppInfo {
   return info;
 }
 
-function refuseWhileUnsent(services: AppServices, target: string): void {
-  if (!services.store.outbox.hasUnsent()) return;
-  const s = services.store.outbox.stats();
-  const waiting = s.pending + s.sending + s.rejected;
-  throw new ApiFailure(
-    'conflict',
-    `${waiting} report${waiting === 1 ? ' is' : 's are'} still waiting for the current registry. Switching to ${target} now could send them to the wrong place. Let them finish (or resolve the work queue) first.`,
-    { code: 'registry.unsent_reports' },
-  );
-}
-
 export function settingsHandlers(services: AppServices): Implementations<SettingsMethods> {
   const { settings, credentials, store, sync, now } = services;
+  /** What the connection check proves, read without decrypting (see productionConfigurationKey). */
+  const configurationKey = () => productionConfigurationKey(settings.effective().values, store.settings.get<StoredCredentials>(CREDENTIALS_KEY));
 
   async function checkProduction(userId: string) {
     const endpoint = productionEndpoint(settings.effective().values, credentials.load());
@@ -83,29 +75,34 @@ export function settingsHandlers(services: AppServices): Implementations<Setting
       if (settings.config.mode === 'training') {
         throw new ApiFailure('forbidden', `IT keeps this computer in training mode (${settings.config.path}). Ask IT to change it there.`, { code: 'settings.fixed_by_machine' });
       }
-      const alreadyProduction = settings.mode() === 'production';
-      if (!alreadyProduction) refuseWhileUnsent(services, 'MIIS');
+      // The check (up to 30 s) runs while the clinic keeps working: a save made meanwhile goes to
+      // the training database, which production never reads. Everything else happens inside the
+      // switch, which runs alone.
+      const checked = configurationKey();
       const result = await checkProduction(user.id);
       if (!result.ok) {
         throw new ApiFailure('registry', `DoseDesk stays in training mode: the connection check failed. ${result.detail}`, { code: `registry.check_failed.${result.code ?? 'unknown'}` });
       }
-      if (!alreadyProduction) {
-        settings.setMode('production', actor, now());
-        store.audit.append({ userId: user.id, action: 'registry.mode_changed', detail: { to: 'production', endpoint: result.endpoint } });
-        await services.onModeChange('production');
-      }
+      await services.modes.switchTo('production', {
+        by: actor,
+        detail: { endpoint: result.endpoint },
+        confirm: () => {
+          if (configurationKey() !== checked) {
+            throw new ApiFailure('conflict', 'The registry settings or credentials changed during the connection check, so DoseDesk stays in training mode. Check the connection again.', {
+              code: 'registry.changed_during_check',
+            });
+          }
+        },
+      });
       return result;
     },
     'registry.switchToTraining': async (_input, ctx) => {
-      const { user, actor } = signedIn(ctx);
+      const { actor } = signedIn(ctx);
       if (settings.mode() !== 'training') {
         if (settings.config.mode === 'production') {
           throw new ApiFailure('forbidden', `IT keeps this computer in production mode (${settings.config.path}). Ask IT to change it there.`, { code: 'settings.fixed_by_machine' });
         }
-        refuseWhileUnsent(services, 'training');
-        settings.setMode('training', actor, now());
-        store.audit.append({ userId: user.id, action: 'registry.mode_changed', detail: { to: 'training' } });
-        await services.onModeChange('training');
+        await services.modes.switchTo('training', { by: actor });
       }
       return appInfo(services);
     },

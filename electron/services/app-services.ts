@@ -1,4 +1,5 @@
-import type { RunMode, SyncEvent } from '../api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { SyncEvent, SyncStatus } from '../api';
 import { localIsoDate } from '../domain/common';
 import type { Store } from '../store/types';
 import { AuthService, type AuthPolicy } from './auth';
@@ -8,6 +9,7 @@ import type { MachineConfig } from './config';
 import { CredentialStore, type SafeStorageLike } from './credentials';
 import type { ScryptParams } from './passwords';
 import type { CheckConnection } from './registry';
+import { singleDatabaseModes, type ModeControl } from './mode-control';
 import { SettingsService } from './settings';
 import { createOutboxStatusController, type KickReason, type SyncController } from './sync-controller';
 
@@ -21,11 +23,19 @@ export interface AppInfoParts {
   platform: string;
 }
 
-/** Counts handler calls in progress so that quitting waits for a save to finish. */
+/**
+ * Counts handler calls in progress so that quitting waits for a save to finish, and lets one
+ * call run alone (a mode switch): calls already running finish first, and calls arriving
+ * meanwhile are refused rather than queued, so a save is never written to the other mode's
+ * database behind the back of the person who pressed Save.
+ */
 export class InFlight {
   private count = 0;
   private closed = false;
-  private waiters: (() => void)[] = [];
+  private barrier?: ApiFailure;
+  private waiters: { upTo: number; wake: () => void }[] = [];
+  /** Marks the async context of a tracked call, so `exclusive` does not wait for itself. */
+  private readonly tracked = new AsyncLocalStorage<true>();
 
   /** After this, new calls are refused (the app is shutting down); calls in progress finish. */
   close(): void {
@@ -38,22 +48,54 @@ export class InFlight {
 
   async track<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) throw new ApiFailure('internal', 'DoseDesk is closing; nothing was changed.', { code: 'app.closing' });
+    if (this.barrier) throw this.barrier;
     this.count += 1;
     try {
-      return await work();
+      return await this.tracked.run(true, work);
     } finally {
       this.count -= 1;
-      if (this.count === 0) for (const wake of this.waiters.splice(0)) wake();
+      this.wakeWaiters();
     }
   }
 
   /** Resolves once nothing is in flight. */
   idle(): Promise<void> {
-    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+    return this.settled(0);
+  }
+
+  /**
+   * Runs `work` alone: new calls are refused with `refusal` from now on, calls in progress
+   * (other than the caller's own) finish first, then `work` runs; afterwards calls are let in
+   * again.
+   */
+  async exclusive<T>(refusal: ApiFailure, work: () => Promise<T>): Promise<T> {
+    if (this.barrier) throw new ApiFailure('conflict', 'DoseDesk is already switching modes. Wait a moment and look at the mode shown on the screen.', { code: 'app.switching_mode' });
+    this.barrier = refusal;
+    try {
+      await this.settled(this.tracked.getStore() ? 1 : 0);
+      return await work();
+    } finally {
+      this.barrier = undefined;
+    }
+  }
+
+  private settled(upTo: number): Promise<void> {
+    return this.count <= upTo ? Promise.resolve() : new Promise((wake) => this.waiters.push({ upTo, wake }));
+  }
+
+  private wakeWaiters(): void {
+    const ready = this.waiters.filter((w) => this.count <= w.upTo);
+    this.waiters = this.waiters.filter((w) => this.count > w.upTo);
+    for (const w of ready) w.wake();
   }
 }
 
-/** The sync controller in use can change (training ↔ production); listeners stay subscribed. */
+/**
+ * The sync controller in use changes with the mode (training simulator or MIIS); listeners stay
+ * subscribed. `detach` stops the one running (its in-flight sends finish or are aborted and go
+ * back to pending in its own database) before `attach` puts the next one in place, so two
+ * engines never run at once. In between, the last status is shown, as stopped.
+ */
 export class SyncHost implements SyncController {
   private readonly listeners = new Set<(event: SyncEvent) => void>();
   private unsubscribe: () => void;
@@ -62,12 +104,25 @@ export class SyncHost implements SyncController {
     this.unsubscribe = current.onStatus((e) => this.emit(e));
   }
 
-  async replace(next: SyncController): Promise<void> {
+  async detach(): Promise<void> {
     const previous = this.current;
+    this.unsubscribe();
+    this.unsubscribe = () => {};
+    let last = previous.status();
+    await previous.stop();
+    try {
+      last = previous.status();
+    } catch {
+      // The database closed meanwhile (quitting): the status from before the stop will do.
+    }
+    this.current = stoppedController({ ...last, state: 'stopped' });
+    this.emit({ type: 'status', status: this.current.status() });
+  }
+
+  attach(next: SyncController): void {
     this.unsubscribe();
     this.current = next;
     this.unsubscribe = next.onStatus((e) => this.emit(e));
-    await previous.stop();
     this.emit({ type: 'status', status: next.status() });
   }
 
@@ -84,14 +139,18 @@ export class SyncHost implements SyncController {
     return () => this.listeners.delete(listener);
   }
 
-  async stop(): Promise<void> {
-    this.unsubscribe();
-    await this.current.stop();
+  stop(): Promise<void> {
+    return this.detach();
   }
 
   private emit(event: SyncEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** Stands in while no engine runs (during a switch, after quitting): reports `status`, sends nothing. */
+function stoppedController(status: SyncStatus): SyncController {
+  return { status: () => status, kick: () => {}, onStatus: () => () => {}, stop: async () => {} };
 }
 
 export interface AppServices {
@@ -103,8 +162,8 @@ export interface AppServices {
   sync: SyncHost;
   inFlight: InFlight;
   checkConnection: CheckConnection;
-  /** Main restarts reporting when the mode changes (stops the simulator, builds the transport). */
-  onModeChange: (mode: RunMode) => Promise<void>;
+  /** The mode in use and the switch between the two databases. */
+  modes: ModeControl;
   now: () => Date;
   /** The clinic's calendar date (local time). */
   today: () => string;
@@ -124,14 +183,18 @@ export interface AppServicesOptions {
   codes?: CodeCatalog;
   sync?: SyncController;
   checkConnection?: CheckConnection;
-  onModeChange?: (mode: RunMode) => Promise<void>;
+  /** startApp passes its mode switcher; without one the app runs on one database and cannot switch. */
+  modes?: ModeControl;
+  /** startApp passes the one its mode switcher runs alone in. */
+  inFlight?: InFlight;
   logError?: (context: string, err: unknown) => void;
 }
 
 export function createAppServices(options: AppServicesOptions): AppServices {
   const { store, config } = options;
   const now = options.now ?? (() => new Date());
-  const settings = new SettingsService(store.settings, config);
+  const modes = options.modes ?? singleDatabaseModes(config);
+  const settings = new SettingsService(store.settings, config, () => modes.current());
   const policy = (userId?: string): AuthPolicy => {
     const v = settings.effective(userId).values;
     return { maxAttempts: v['lockout.maxAttempts'], lockoutMinutes: v['lockout.minutes'], autoLockMinutes: v.autoLockMinutes };
@@ -144,11 +207,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     credentials: new CredentialStore(options.safeStorage, store.settings, options.platform ?? process.platform),
     codes: options.codes ?? createCodeCatalog(),
     sync: new SyncHost(options.sync ?? createOutboxStatusController(store.outbox, () => settings.mode())),
-    inFlight: new InFlight(),
+    inFlight: options.inFlight ?? new InFlight(),
     checkConnection:
       options.checkConnection ??
       (async () => ({ ok: false, kind: 'needs_person', code: 'endpoint_misconfigured', reason: 'No registry connection is available in this build.' })),
-    onModeChange: options.onModeChange ?? (async () => {}),
+    modes,
     now,
     today: () => localIsoDate(now()),
     info: options.info,

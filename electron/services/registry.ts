@@ -1,7 +1,8 @@
 import type { ConnectionCheckResult, SettingsValues } from '../api';
 import type { ConnectionCheck } from '../../sync/transport/types';
 import { EndpointSettingsError, cdcStandardPreset, massachusettsPreset, type EndpointSettings } from '../../sync/transport/settings';
-import type { RegistryCredentials } from './credentials';
+import { createSoapTransport } from '../../sync/transport/soap-transport';
+import type { RegistryCredentials, StoredCredentials } from './credentials';
 import { ApiFailure } from './errors';
 
 // The production registry connection: its settings come from the effective settings (IT's file
@@ -9,6 +10,24 @@ import { ApiFailure } from './errors';
 // dose: `connectivityTest` where the endpoint supports it, otherwise the transport's harmless probe.
 
 export type CheckConnection = (endpoint: EndpointSettings) => Promise<ConnectionCheck>;
+
+/** The real check: a SOAP transport used once and closed, so no keep-alive connection lingers. */
+export const checkEndpoint: CheckConnection = async (endpoint) => {
+  const transport = createSoapTransport(endpoint);
+  try {
+    return await transport.checkConnection();
+  } finally {
+    transport.dispose();
+  }
+};
+
+/**
+ * Everything `productionEndpoint` depends on, without decrypting: the registry settings and the
+ * stored ciphertext. Reporting rebuilds its transport only when this changes.
+ */
+export function productionConfigurationKey(values: SettingsValues, stored: StoredCredentials | undefined): string {
+  return JSON.stringify([values['registry.preset'], values['registry.endpointUrl'], values['registry.vaccinePin'], values['registry.facilityId'], stored?.username ?? null, stored?.cipher ?? null]);
+}
 
 export function productionEndpoint(values: SettingsValues, credentials: RegistryCredentials | undefined): EndpointSettings {
   const missing: string[] = [];

@@ -5,14 +5,19 @@ import { createSoapTransport } from '../../sync/transport/soap-transport';
 import type { RegistryTransport } from '../../sync/transport/types';
 import type { EndpointSettings } from '../../sync/transport/settings';
 import type { AppServices } from './app-services';
-import { productionEndpoint } from './registry';
+import { CREDENTIALS_KEY, type StoredCredentials } from './credentials';
+import { ProductionTransport, type DisposableTransport } from './production-transport';
+import { productionConfigurationKey, productionEndpoint } from './registry';
 import type { SyncController } from './sync-controller';
-import { startTrainingRegistry, type StartSimulator, type TrainingRegistry } from './training';
+import { startTrainingRegistry, type StartSimulator } from './training';
 
-// Starts reporting for the current mode and restarts it when the mode changes: in training,
-// the in-process simulator and a transport pointing at it; in production, a transport built
-// from the settings and the stored credentials on each attempt (so a credential change needs
-// no restart). The engine itself comes in through `createController`.
+// Reporting for one mode on one database: in training, the in-process simulator and a
+// transport pointing at it; in production, a transport built from the settings and the stored
+// credentials, once per configuration (a credential change needs no restart, and connections
+// are closed when it changes or reporting stops). The engine comes in through
+// `createController` and is given that database itself, never the switchable store, and a
+// fixed mode, so a stopping training engine can never build a production message. Starting
+// while running is refused: the old mode must be stopped first.
 
 export interface ControllerParts {
   store: Store;
@@ -22,10 +27,10 @@ export interface ControllerParts {
 }
 
 export interface ReportingOptions {
-  services: Pick<AppServices, 'store' | 'settings' | 'credentials' | 'sync' | 'logError'>;
+  services: Pick<AppServices, 'settings' | 'credentials' | 'sync' | 'logError'>;
   startSimulator: StartSimulator;
   createController: (parts: ControllerParts) => SyncController;
-  makeTransport?: (endpoint: EndpointSettings) => RegistryTransport;
+  makeTransport?: (endpoint: EndpointSettings) => DisposableTransport;
 }
 
 export function siteHl7Config(values: SettingsValues, mode: RunMode): Hl7SiteConfig {
@@ -49,56 +54,74 @@ export function siteHl7Config(values: SettingsValues, mode: RunMode): Hl7SiteCon
   );
 }
 
+interface Running {
+  mode: RunMode;
+  trainingEndpoint?: EndpointSettings;
+  /** Closes the transport and the simulator (after the engine has stopped). */
+  close(): Promise<void>;
+}
+
 export class Reporting {
-  private training?: TrainingRegistry;
+  private running?: Running;
 
   constructor(private readonly options: ReportingOptions) {}
 
   /** The simulator's URL while in training mode (for diagnostics and tests). */
   get trainingEndpoint(): EndpointSettings | undefined {
-    return this.training?.endpoint;
+    return this.running?.trainingEndpoint;
   }
 
-  async start(mode: RunMode): Promise<void> {
+  async start(mode: RunMode, store: Store): Promise<void> {
+    if (this.running) throw new Error(`Reporting already runs in ${this.running.mode} mode; stop it before starting ${mode}.`);
     const { services, makeTransport = (e) => createSoapTransport(e) } = this.options;
-    const previousTraining = this.training;
-    this.training = undefined;
     let transport: () => RegistryTransport | undefined;
+    let running: Running;
     if (mode === 'training') {
       const training = await startTrainingRegistry(this.options.startSimulator, services.settings.effective().values);
-      this.training = training;
       const fixed = makeTransport(training.endpoint);
       transport = () => fixed;
-    } else {
-      transport = () => {
-        try {
-          return makeTransport(productionEndpoint(services.settings.effective().values, services.credentials.load()));
-        } catch (err) {
-          // Not configured (or the keychain is unavailable): the engine reports "needs configuration".
-          services.logError('building the production transport', err);
-          return undefined;
-        }
+      running = {
+        mode,
+        trainingEndpoint: training.endpoint,
+        async close() {
+          fixed.dispose?.();
+          await training.stop();
+        },
       };
+    } else {
+      const production = new ProductionTransport({
+        configurationKey: () => productionConfigurationKey(services.settings.effective().values, store.settings.get<StoredCredentials>(CREDENTIALS_KEY)),
+        endpoint: () => productionEndpoint(services.settings.effective().values, services.credentials.load()),
+        make: makeTransport,
+        logError: services.logError,
+      });
+      transport = () => production.get();
+      running = { mode, close: async () => production.close() };
     }
-    const controller = this.options.createController({
-      store: services.store,
-      transport,
-      hl7Config: () => siteHl7Config(services.settings.effective().values, services.settings.mode()),
-      mode: () => services.settings.mode(),
-    });
-    // Replacing stops the old engine (letting in-flight sends finish) before its simulator goes.
-    await services.sync.replace(controller);
-    if (previousTraining) await previousTraining.stop();
+    let controller: SyncController;
+    try {
+      controller = this.options.createController({
+        store,
+        transport,
+        hl7Config: () => siteHl7Config(services.settings.effective().values, mode),
+        mode: () => mode,
+      });
+    } catch (err) {
+      await running.close();
+      throw err;
+    }
+    services.sync.attach(controller);
+    this.running = running;
   }
 
+  /** Stops the engine (in-flight sends finish or go back to pending), then its transport and simulator. */
   async stop(): Promise<void> {
-    await this.options.services.sync.stop();
-    await this.stopTraining();
-  }
-
-  private async stopTraining(): Promise<void> {
-    const training = this.training;
-    this.training = undefined;
-    if (training) await training.stop();
+    const running = this.running;
+    this.running = undefined;
+    try {
+      await this.options.services.sync.detach();
+    } finally {
+      await running?.close();
+    }
   }
 }

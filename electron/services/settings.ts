@@ -1,19 +1,29 @@
 import { SETTING_KEYS, settingsValuesSchema, type RunMode, type SessionUser, type SettingKey, type SettingSource, type SettingsValues } from '../api';
 import { issuesFromZod, type FieldIssue } from '../domain/errors';
-import type { Actor, SettingsRepo } from '../store/types';
+import type { SettingsRepo } from '../store/types';
 import { DEFAULT_SETTINGS, type MachineConfig } from './config';
 import { ApiFailure } from './errors';
 
 // Effective settings, in layers: built-in defaults < what an administrator set in the app
 // (`site`) < IT's machine file (`machine`, fixed) < the user's own choice, only for keys IT lists
-// in allowUserOverride. The run mode is separate: IT's file, else the app's stored choice,
-// else training.
+// in allowUserOverride. The run mode is not a setting: each mode has its own database file,
+// so the mode lives outside both (mode-files.ts); this service only reports it.
 
 /** Settings-table keys this service owns (read-only elsewhere, e.g. by --check-config). */
 export const SITE_KEY = 'settings.site';
-export const MODE_KEY = 'app.mode';
-const MODE_SINCE_KEY = 'app.modeSince';
-const userKey = (userId: string) => `settings.user.${userId}`;
+/** A user's own choices (where IT allows them). */
+export const userSettingsKey = (userId: string) => `settings.user.${userId}`;
+/**
+ * Where the single database of earlier versions kept the mode and the time of the last switch.
+ * Read only when such a file is split into a training and a production file.
+ */
+export const LEGACY_MODE_KEY = 'app.mode';
+export const LEGACY_MODE_SINCE_KEY = 'app.modeSince';
+/**
+ * In a production file that was split from a shared database: the doses recorded there in
+ * training mode (written once, at the split). They never went to MIIS and must not be changed.
+ */
+export const LEGACY_PRACTICE_DOSES_KEY = 'store.legacyPracticeDoses';
 
 export interface EffectiveSettings {
   values: SettingsValues;
@@ -24,10 +34,12 @@ export class SettingsService {
   constructor(
     private readonly repo: SettingsRepo,
     readonly config: MachineConfig,
+    /** The mode whose database is open (the app's mode switcher; training when there is none). */
+    private readonly currentMode: () => RunMode = () => 'training',
   ) {}
 
   mode(): RunMode {
-    return this.config.mode ?? this.repo.get<RunMode>(MODE_KEY) ?? 'training';
+    return this.config.mode ?? this.currentMode();
   }
 
   /** Whether IT's file pins the mode (then the app cannot switch). */
@@ -35,26 +47,18 @@ export class SettingsService {
     return this.config.mode !== undefined;
   }
 
-  setMode(mode: RunMode, actor: Actor, at: Date): void {
-    if (this.config.mode !== undefined && this.config.mode !== mode) {
-      throw new ApiFailure('forbidden', `IT fixed the mode to "${this.config.mode}" in ${this.config.path}; change it there.`, { code: 'settings.fixed_by_machine' });
-    }
-    this.repo.set(MODE_KEY, mode, actor);
-    this.repo.set(MODE_SINCE_KEY, at.toISOString(), actor);
-  }
-
   /**
-   * When the app last switched mode (undefined if it never did). Doses recorded before it belong
-   * to the other registry: changing them now would report an edit to a registry that never saw
-   * the dose (a training dose to MIIS, or a real dose to the simulator).
+   * Whether a dose was recorded in training mode in a database that training and production
+   * shared before they had a file each: it never went to MIIS, so an edit or a delete reported
+   * now would reach a registry that never saw the dose.
    */
-  modeSince(): string | undefined {
-    return this.repo.get<string>(MODE_SINCE_KEY);
+  isLegacyPracticeDose(doseId: string): boolean {
+    return this.repo.get<string[]>(LEGACY_PRACTICE_DOSES_KEY)?.includes(doseId) ?? false;
   }
 
   effective(userId?: string): EffectiveSettings {
     const site = this.repo.get<Partial<SettingsValues>>(SITE_KEY) ?? {};
-    const user = userId ? (this.repo.get<Partial<SettingsValues>>(userKey(userId)) ?? {}) : {};
+    const user = userId ? (this.repo.get<Partial<SettingsValues>>(userSettingsKey(userId)) ?? {}) : {};
     const values = { ...DEFAULT_SETTINGS } as Record<SettingKey, unknown>;
     const sources = {} as Record<SettingKey, SettingSource>;
     for (const key of SETTING_KEYS) {
@@ -90,7 +94,7 @@ export class SettingsService {
         issues: refused.map((k) => ({ path: `settings.${k}`, message: why, code: 'settings.not_editable' })),
       });
     }
-    const key = scope === 'site' ? SITE_KEY : userKey(user.id);
+    const key = scope === 'site' ? SITE_KEY : userSettingsKey(user.id);
     const merged = { ...(this.repo.get<Partial<SettingsValues>>(key) ?? {}), ...values };
     const check = settingsValuesSchema.partial().safeParse(merged);
     if (!check.success) throw new ApiFailure('validation', 'Some settings are not valid.', { issues: issuesFromZod(check.error, 'settings') });

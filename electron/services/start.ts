@@ -1,57 +1,93 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { RunMode } from '../api';
+import type { LocalStore } from '../store';
 import { createSyncController } from '../../sync/engine/controller';
 import { startRegistrySimulator } from '../../sync/sim/simulator';
-import { createSoapTransport } from '../../sync/transport/soap-transport';
 import { createHandlers, type HandlerTable } from '../handlers';
-import { openStore, type LocalStore } from '../store';
-import { createAppServices, type AppServices, type AppServicesOptions } from './app-services';
+import { InFlight, createAppServices, type AppServices, type AppServicesOptions } from './app-services';
+import { carryOverShared } from './carry-over';
 import type { MachineConfig } from './config';
 import type { SafeStorageLike } from './credentials';
-import { Reporting } from './reporting';
+import { databaseFor, modeFiles, type ModeFiles } from './mode-files';
+import { openModeStore, prepareStartMode } from './mode-start';
+import { ModeSwitcher } from './mode-switch';
+import type { DisposableTransport } from './production-transport';
+import { checkEndpoint } from './registry';
+import { Reporting, type ControllerParts } from './reporting';
+import { SwitchableStore } from './switchable-store';
+import type { SyncController } from './sync-controller';
+import type { StartSimulator } from './training';
+import type { EndpointSettings } from '../../sync/transport/settings';
 
-// Everything main.ts starts, minus Electron: the store, the services, the handler table and
-// reporting (training simulator or MIIS). main.ts calls this with Electron's safeStorage; the
-// end-to-end harness calls it the same way with `ephemeralSafeStorage()`, so the browser tests
-// drive the very same main-process code.
+// Everything main.ts starts, minus Electron: the mode's database, the services, the handler
+// table, reporting (training simulator or MIIS) and the switch between the two databases.
+// main.ts calls this with Electron's safeStorage; the end-to-end harness and the tests call
+// it the same way, so they drive the very same main-process code.
 
-export interface StartAppOptions extends Omit<AppServicesOptions, 'store' | 'config' | 'onModeChange'> {
-  /** The SQLite file (created if missing). */
-  dbPath: string;
+export interface StartAppOptions extends Omit<AppServicesOptions, 'store' | 'config' | 'modes' | 'inFlight'> {
+  /** The user-data folder holding both databases and the mode record (see mode-files.ts). */
+  dataDir: string;
   config: MachineConfig;
   /** Default true: start the training simulator or the MIIS transport and the sync engine. */
   reporting?: boolean;
   /** See OpenStoreOptions.nativeBinding. */
   nativeBinding?: string;
+  /** Tests: the training simulator, the engine and the transport (defaults are the real ones). */
+  startSimulator?: StartSimulator;
+  createController?: (parts: ControllerParts) => SyncController;
+  makeTransport?: (endpoint: EndpointSettings) => DisposableTransport;
 }
 
 export interface StartedApp {
-  store: LocalStore;
+  /** The database of the mode in use (it changes with a switch; `.active` is the file open now). */
+  store: SwitchableStore;
   services: AppServices;
   table: HandlerTable;
   reporting?: Reporting;
-  /** Waits for calls in flight, stops reporting, closes the store. */
+  files: ModeFiles;
+  /** Waits for calls in flight, stops reporting, closes the database. */
   stop(): Promise<void>;
 }
 
 export async function startApp(options: StartAppOptions): Promise<StartedApp> {
-  const { dbPath, config, reporting: withReporting = true, nativeBinding, ...rest } = options;
-  const store = openStore(dbPath, { now: rest.now, nativeBinding });
+  const { dataDir, config, reporting: withReporting = true, nativeBinding, startSimulator, createController, makeTransport, ...rest } = options;
+  const files = modeFiles(dataDir);
+  const storeOptions = { now: rest.now, nativeBinding };
+  const mode = prepareStartMode(files, config, storeOptions);
+  const store = new SwitchableStore(openWithAccounts(files, mode, config, storeOptions));
+  const inFlight = new InFlight();
   let reporting: Reporting | undefined;
-  const services = createAppServices({
-    ...rest,
-    store,
-    config,
-    checkConnection: rest.checkConnection ?? ((endpoint) => createSoapTransport(endpoint).checkConnection()),
-    onModeChange: (mode) => reporting?.start(mode) ?? Promise.resolve(),
-  });
+  const logError = rest.logError ?? ((context: string, err: unknown) => console.error(`[dosedesk] ${context}:`, err));
+  const modes = new ModeSwitcher(
+    {
+      files,
+      config,
+      store,
+      inFlight,
+      open: (target) => openModeStore(files, target, config, storeOptions),
+      carryOver: (from, to, fromMode, toMode, request) => carryOverShared(from.path, to.path, { from: fromMode, to: toMode, by: request.by, nativeBinding, now: rest.now }),
+      stopReporting: async () => {
+        await reporting?.stop();
+      },
+      startReporting: async (target, database) => {
+        await reporting?.start(target, database);
+      },
+      now: rest.now ?? (() => new Date()),
+      logError,
+    },
+    mode,
+  );
+  const services = createAppServices({ ...rest, logError, store, config, modes, inFlight, checkConnection: rest.checkConnection ?? checkEndpoint });
   try {
     if (withReporting) {
       reporting = new Reporting({
         services,
-        startSimulator: (simOptions) => startRegistrySimulator(simOptions),
-        createController: (parts) => createSyncController(parts),
+        startSimulator: startSimulator ?? ((simOptions) => startRegistrySimulator(simOptions)),
+        createController: createController ?? ((parts) => createSyncController(parts)),
+        makeTransport,
       });
-      await reporting.start(services.settings.mode());
+      await reporting.start(mode, store.active);
     }
   } catch (err) {
     store.close();
@@ -63,6 +99,7 @@ export async function startApp(options: StartAppOptions): Promise<StartedApp> {
     services,
     table: createHandlers(services),
     reporting,
+    files,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -72,6 +109,26 @@ export async function startApp(options: StartAppOptions): Promise<StartedApp> {
       store.close();
     },
   };
+}
+
+/**
+ * Opens the mode's database; one without any account yet, beside the other mode's database,
+ * gets the accounts and settings from it: the training file an upgrade starts fresh, the
+ * production file on the first start after IT fixed production mode, or either one after an
+ * interrupted first start (the copy is an upsert, so doing it again is harmless).
+ */
+function openWithAccounts(files: ModeFiles, mode: RunMode, config: MachineConfig, options: { now?: () => Date; nativeBinding?: string }): LocalStore {
+  const other: RunMode = mode === 'production' ? 'training' : 'production';
+  const store = openModeStore(files, mode, config, options);
+  try {
+    if (store.users.count() === 0 && existsSync(databaseFor(files, other))) {
+      carryOverShared(databaseFor(files, other), store.path, { from: other, to: mode, by: null, nativeBinding: options.nativeBinding, now: options.now });
+    }
+    return store;
+  } catch (err) {
+    store.close();
+    throw err;
+  }
 }
 
 /**

@@ -187,7 +187,7 @@ export async function startEnv(options: EnvOptions = {}): Promise<E2eEnv> {
           statusIntervalMs: 50,
         }),
     });
-    await reporting.start(services.settings.mode());
+    await reporting.start(services.settings.mode(), store);
     cleanups.push(() => reporting.stop());
     const simPort = simulator.sim!.port;
     const handlers = createHandlers(services);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METHOD_NAMES } from '../../electron/api';
@@ -200,8 +200,11 @@ describe('main process wiring', () => {
     expect(openHandler!({ url: 'https://www.cdc.gov/vis.pdf' })).toEqual({ action: 'deny' });
     expect(s.opened).toEqual(['https://www.cdc.gov/vis.pdf']);
 
-    // Training mode out of the box, through the real handlers.
+    // Training mode out of the box, through the real handlers, on the training database in userData.
     expect(await invoke('app.info', {})).toMatchObject({ ok: true, value: { mode: 'training', trainingBanner: expect.stringMatching(/MIIS/) } });
+    expect(existsSync(join(dir, 'dosedesk-training.sqlite3'))).toBe(true);
+    expect(existsSync(join(dir, 'dosedesk.sqlite3'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'dosedesk-mode.json'), 'utf8'))).toMatchObject({ mode: 'training' });
     expect(await invoke('auth.createFirstAdmin', { username: 'admin', displayName: 'Ada', password: 'correct horse battery' })).toMatchObject({ ok: true });
 
     // A second start focuses the existing window.

@@ -1,14 +1,20 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkConfig, EXIT } from '../../../electron/cli/check-config';
-import { CREDENTIALS_KEY } from '../../../electron/services/credentials';
-import { MODE_KEY, SITE_KEY } from '../../../electron/services/settings';
+import { parseConfig } from '../../../electron/services/config';
+import { CredentialStore } from '../../../electron/services/credentials';
+import { modeFiles, writeModeRecord, type ModeFiles } from '../../../electron/services/mode-files';
+import { openModeStore } from '../../../electron/services/mode-start';
+import { LEGACY_MODE_KEY, SITE_KEY } from '../../../electron/services/settings';
 import { openStore } from '../../../electron/store';
+import { ephemeralSafeStorage, startApp } from '../../../electron/services/start';
+import type { SafeStorageLike } from '../../../electron/services/credentials';
+import { FAST_SCRYPT, fakeSafeStorage, snapshot } from '../../electron/fixtures/app';
 import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
 
 const run = promisify(execFile);
@@ -34,6 +40,25 @@ function production(url: string) {
   return { mode: 'production', registry: { preset: 'massachusetts', endpointUrl: url, vaccinePin: 'PIN123', facilityId: '10144' } };
 }
 
+/** A fresh user-data folder. */
+function dataDir(name: string): ModeFiles {
+  const path = join(dir, name);
+  mkdirSync(path);
+  return modeFiles(path);
+}
+
+/** A mode's database as the app leaves it, with the site settings and credentials an administrator saved. */
+function saveSite(files: ModeFiles, mode: 'training' | 'production', site: Record<string, string>, safeStorage: SafeStorageLike, credentials?: { username: string; password: string }) {
+  const store = openModeStore(files, mode, parseConfig(join(dir, 'absent.json'), undefined));
+  try {
+    // What the settings screen saves (it takes only https; the loopback simulator speaks http).
+    store.settings.set(SITE_KEY, site, null);
+    if (credentials) new CredentialStore(safeStorage, store.settings, 'linux').save(credentials, { userId: 'u-admin' });
+  } finally {
+    store.close();
+  }
+}
+
 async function check(opts: Partial<Parameters<typeof checkConfig>[0]>) {
   const lines: string[] = [];
   const code = await checkConfig({ print: (l) => lines.push(l), ...opts });
@@ -42,7 +67,7 @@ async function check(opts: Partial<Parameters<typeof checkConfig>[0]>) {
 
 describe('dosedesk --check-config', () => {
   it('passes a new machine in training mode with no file and no database yet', async () => {
-    const r = await check({ configPath: join(dir, 'absent.json'), dbPath: join(dir, 'absent.sqlite3') });
+    const r = await check({ configPath: join(dir, 'absent.json'), dataDir: join(dir, 'no-such-folder') });
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toMatch(/training mode/);
   });
@@ -57,29 +82,33 @@ describe('dosedesk --check-config', () => {
   });
 
   it('exits 3 for a damaged database and says not to delete it', async () => {
-    const db = join(dir, 'garbage.sqlite3');
-    writeFileSync(db, Buffer.alloc(8192, 0x41));
-    const r = await check({ configPath: join(dir, 'absent.json'), dbPath: db });
+    const files = dataDir('garbage');
+    writeFileSync(files.production, Buffer.alloc(8192, 0x41));
+    const r = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir });
     expect(r.code).toBe(EXIT.database);
     expect(r.out).toMatch(/do not delete it/i);
   });
 
   it('exits 3 for a database from a newer DoseDesk, naming both schema versions', async () => {
-    const dbPath = join(dir, 'newer.sqlite3');
-    const db = new Database(dbPath);
+    const files = dataDir('newer');
+    const db = new Database(files.production);
     db.pragma('user_version = 9990');
     db.close();
-    const r = await check({ configPath: join(dir, 'absent.json'), dbPath });
+    const r = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir });
     expect(r.code).toBe(EXIT.database);
     expect(r.out).toMatch(/schema 9990.*up to \d+/);
   });
 
-  it('accepts a database the app created, without changing it', async () => {
-    const dbPath = join(dir, 'real.sqlite3');
-    openStore(dbPath).close();
-    const r = await check({ configPath: join(dir, 'absent.json'), dbPath });
+  it('accepts the databases the app created, without changing them', async () => {
+    const files = dataDir('real');
+    const started = await startApp({ dataDir: files.dir, config: parseConfig(join(dir, 'absent.json'), undefined), safeStorage: ephemeralSafeStorage(), info: { name: 'DoseDesk', version: 'test', platform: 'linux' }, scrypt: FAST_SCRYPT, reporting: false, logError: () => {} });
+    await started.stop();
+    const before = snapshot(files.training);
+    const r = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir });
     expect(r.code).toBe(EXIT.ok);
-    expect(r.out).toMatch(/ok {3}database: .*schema \d+/);
+    expect(r.out).toMatch(/ok {3}mode: training/);
+    expect(r.out).toContain(`ok   database: ${files.training} (schema `);
+    expect(snapshot(files.training)).toBe(before);
   });
 
   it('exits 5 in production without credentials', async () => {
@@ -95,23 +124,90 @@ describe('dosedesk --check-config', () => {
     expect((await check({ configPath: path, credentials: { username: 'clinic', password: 'wrong' } })).code).toBe(EXIT.registry_credentials);
   });
 
-  it("uses what an administrator set in the app when IT's file leaves it open, with the stored credentials", async () => {
-    const dbPath = join(dir, 'app-production.sqlite3');
-    const store = openStore(dbPath);
-    store.settings.set(MODE_KEY, 'production', null);
-    store.settings.set(SITE_KEY, { 'registry.preset': 'massachusetts', 'registry.endpointUrl': sim.url, 'registry.facilityId': '10144' }, null);
-    store.settings.set(CREDENTIALS_KEY, { username: 'clinic', cipher: Buffer.from('clinic:right-password').toString('base64') }, null);
+  it('sends the facilityID the app sends: the Vaccine PIN, not the facility id', async () => {
+    // An MIIS account is tied to the site's Vaccine PIN; any other facilityID is a SecurityFault.
+    const pinned = await startRegistrySimulator({ users: [{ username: 'clinic', password: 'right-password', facilityIds: ['PIN123'] }], connectivityTestSupported: false, credentialPlacement: 'wsse' });
+    try {
+      const path = writeConfig('prod-pin.json', production(pinned.url));
+      const r = await check({ configPath: path, credentials: { username: 'clinic', password: 'right-password' } });
+      expect(r.out).toMatch(/ok {3}registry:/);
+      expect(r.code).toBe(EXIT.ok);
+      expect(pinned.received().map((m) => m.facilityId)).toEqual(['PIN123']);
+    } finally {
+      await pinned.stop();
+    }
+  });
+
+  it('reads what an administrator saved through the app\'s own settings and credential services', async () => {
+    const pinned = await startRegistrySimulator({ users: [{ username: 'clinic', password: 'right-password', facilityIds: ['PIN-77'] }], connectivityTestSupported: false, credentialPlacement: 'wsse' });
+    const files = dataDir('app-saved');
+    const safeStorage = fakeSafeStorage();
+    saveSite(files, 'production', { 'registry.endpointUrl': pinned.url, 'registry.vaccinePin': 'PIN-77', 'registry.facilityId': 'ORG-9' }, safeStorage, { username: 'clinic', password: 'right-password' });
+    writeModeRecord(files, { mode: 'production', since: '2026-12-01T09:00:00.000Z' });
+    try {
+      const r = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir, safeStorage });
+      expect(r.out).toMatch(/ok {3}registry:/);
+      expect(r.code).toBe(EXIT.ok);
+      expect(pinned.received().map((m) => m.facilityId)).toEqual(['PIN-77']);
+      const undecryptable = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir, safeStorage: { ...safeStorage, decryptString: () => { throw new Error('key unavailable'); } } });
+      expect(undecryptable.code).toBe(EXIT.registry_credentials);
+      expect(undecryptable.out).toMatch(/enter them again/);
+      const underNode = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir });
+      expect(underNode.code).toBe(EXIT.registry_credentials);
+      expect(underNode.out).toMatch(/dosedesk --check-config/);
+    } finally {
+      await pinned.stop();
+    }
+  });
+
+  it('looks at the database of the mode the app is in', async () => {
+    const pinned = await startRegistrySimulator({ users: [{ username: 'clinic', password: 'right-password', facilityIds: ['PIN-77'] }], connectivityTestSupported: false, credentialPlacement: 'wsse' });
+    const files = dataDir('two-files');
+    const safeStorage = fakeSafeStorage();
+    // The training file still holds what was copied at the last switch; production has the fix since.
+    saveSite(files, 'training', { 'registry.endpointUrl': pinned.url, 'registry.vaccinePin': 'OLD-PIN' }, safeStorage, { username: 'clinic', password: 'old-password' });
+    saveSite(files, 'production', { 'registry.endpointUrl': pinned.url, 'registry.vaccinePin': 'PIN-77' }, safeStorage, { username: 'clinic', password: 'right-password' });
+    try {
+      writeModeRecord(files, { mode: 'production', since: '2026-12-01T09:00:00.000Z' });
+      const production = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir, safeStorage });
+      expect(production.out).toMatch(/ok {3}mode: production/);
+      expect(production.code).toBe(EXIT.ok);
+      expect(production.out).toContain(`ok   database: ${files.production}`);
+      expect(production.out).toContain(`ok   database: ${files.training}`);
+      expect(pinned.received().map((m) => m.facilityId)).toEqual(['PIN-77']);
+
+      writeModeRecord(files, { mode: 'training', since: '2026-12-02T09:00:00.000Z' });
+      const training = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir, safeStorage });
+      expect(training.code).toBe(EXIT.ok);
+      expect(training.out).toMatch(/ok {3}registry: training mode/);
+      expect(pinned.received()).toHaveLength(1);
+
+      // Both files and no record: the app would refuse to guess, and so does the check.
+      rmSync(files.record);
+      const unknown = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir, safeStorage });
+      expect(unknown.code).toBe(EXIT.database);
+      expect(unknown.out).toContain(files.record);
+    } finally {
+      await pinned.stop();
+    }
+  });
+
+  it('on a database from the shared-database versions: reads it as the app will, and leaves it as it is', async () => {
+    const files = dataDir('shared');
+    const safeStorage = fakeSafeStorage();
+    const store = openStore(files.production);
+    store.settings.set(LEGACY_MODE_KEY, 'production', null);
+    store.settings.set(SITE_KEY, { 'registry.endpointUrl': sim.url, 'registry.vaccinePin': 'PIN123' }, null);
+    new CredentialStore(safeStorage, store.settings, 'linux').save({ username: 'clinic', password: 'right-password' }, { userId: 'u-admin' });
     store.close();
-    const decrypt = (cipher: string) => {
-      const [username, password] = Buffer.from(cipher, 'base64').toString('utf8').split(':') as [string, string];
-      return { username, password };
-    };
-    const r = await check({ configPath: join(dir, 'absent.json'), dbPath, decryptStoredCredentials: decrypt });
+    const before = snapshot(files.production);
+    const r = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir, safeStorage });
     expect(r.code).toBe(EXIT.ok);
-    expect(r.out).toMatch(/ok {3}registry:/);
-    const broken = await check({ configPath: join(dir, 'absent.json'), dbPath, decryptStoredCredentials: () => { throw new Error('key unavailable'); } });
-    expect(broken.code).toBe(EXIT.registry_credentials);
-    expect(broken.out).toMatch(/enter them again/);
+    expect(r.out).toMatch(/ok {3}mode: production; .*stays the production file/);
+    expect(r.out).toMatch(/ok {3}registry: .*facilityID PIN123/);
+    expect(snapshot(files.production)).toBe(before);
+    expect(existsSync(files.training)).toBe(false);
+    expect(existsSync(files.record)).toBe(false);
   });
 
   it('exits 4 when nothing answers at the endpoint', async () => {
@@ -127,7 +223,7 @@ describe('dosedesk --check-config', () => {
     const failed = await run('npx', ['tsx', 'electron/cli/check-config.ts', '--config', bad]).catch((e: { code: number; stdout: string }) => e);
     expect('code' in failed ? failed.code : 0).toBe(EXIT.config);
     expect(failed.stdout).toMatch(/is not valid JSON/);
-    const ok = await run('npx', ['tsx', 'electron/cli/check-config.ts', '--config', join(dir, 'absent.json')]);
+    const ok = await run('npx', ['tsx', 'electron/cli/check-config.ts', '--config', join(dir, 'absent.json'), '--data-dir', join(dir, 'no-such-folder')]);
     expect(ok.stdout).toMatch(/ok {3}registry: training mode/);
   });
 });

@@ -1,6 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startRegistrySimulator } from '../../../sync/sim';
+import { massachusettsPreset } from '../../../sync/transport/settings';
+import { SoapTransport } from '../../../sync/transport/soap-transport';
 import { parseConfig } from '../../../electron/services/config';
 import { ephemeralSafeStorage, startApp } from '../../../electron/services/start';
 import { ADMIN_PASSWORD, FAST_SCRYPT, doseInput, lotInput, patientInput } from '../fixtures/app';
@@ -12,7 +15,7 @@ describe('startApp', () => {
   it('starts in training mode, reports a dose to the in-process simulator, and stops cleanly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dosedesk-start-'));
     const started = await startApp({
-      dbPath: join(dir, 'dosedesk.sqlite3'),
+      dataDir: dir,
       config: parseConfig(join(dir, 'config.json'), undefined),
       safeStorage: ephemeralSafeStorage(),
       info: { name: 'DoseDesk', version: 'test', platform: 'linux' },
@@ -42,6 +45,33 @@ describe('startApp', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(() => started.store.outbox.stats()).toThrow();
+  });
+});
+
+describe("startApp's connection check", () => {
+  it('closes the connections of the transport it used (no keep-alive agent left open)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dosedesk-start-'));
+    const miis = await startRegistrySimulator({ users: [{ username: 'u', password: 'p' }], credentialPlacement: 'wsse', connectivityTestSupported: false });
+    const dispose = vi.spyOn(SoapTransport.prototype, 'dispose');
+    const started = await startApp({
+      dataDir: dir,
+      config: parseConfig(join(dir, 'config.json'), undefined),
+      safeStorage: ephemeralSafeStorage(),
+      info: { name: 'DoseDesk', version: 'test', platform: 'linux' },
+      scrypt: FAST_SCRYPT,
+      reporting: false,
+      logError: () => {},
+    });
+    try {
+      const result = await started.services.checkConnection(massachusettsPreset({ url: miis.url, facilityId: 'PIN-1', username: 'u', password: 'p' }));
+      expect(result.ok).toBe(true);
+      expect(dispose).toHaveBeenCalledTimes(1);
+    } finally {
+      dispose.mockRestore();
+      await started.stop();
+      await miis.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,9 +1,11 @@
 import { createSyncController } from '../../../sync';
 import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
-import { createSoapTransport } from '../../../sync/transport/soap-transport';
 import { Reporting } from '../../../electron/services/reporting';
 import { TRAINING_BANNER } from '../../../electron/services/training';
+import { existsSync } from 'node:fs';
+import { openStore } from '../../../electron/store';
 import { ADMIN_PASSWORD, makeApp, seedClinic, type TestApp } from '../fixtures/app';
+import { MIIS_USER, boot, firstAdmin, miisConfigText, seed, startMiis, type Booted } from './started-app';
 
 // Training mode with the real simulator and the real sync engine, and the switch to
 // production with a connection check that reports nothing.
@@ -39,7 +41,7 @@ describe('training mode', () => {
       expect(info).toMatchObject({ mode: 'training', trainingBanner: TRAINING_BANNER });
       expect(info.trainingBanner).toMatch(/nothing .* reaches MIIS/);
 
-      await reporting.start(app.services.settings.mode());
+      await reporting.start(app.services.settings.mode(), app.store);
       expect(new URL(reporting.trainingEndpoint!.url).hostname).toBe('127.0.0.1');
       const clinic = await seedClinic(app);
       await app.ok('doses.record', { dose: clinic.dose() });
@@ -57,91 +59,84 @@ describe('training mode', () => {
 });
 
 describe('switching to production', () => {
-  let app: TestApp;
+  let app: Booted;
   let miis: RegistrySimulator;
 
   beforeEach(async () => {
-    // Stands in for MIIS: WS-Security credentials, no connectivityTest.
-    miis = await startRegistrySimulator({ users: [{ username: 'clinic-user', password: 'right-secret' }], credentialPlacement: 'wsse', connectivityTestSupported: false });
-    app = makeApp({
-      configText: JSON.stringify({ registry: { preset: 'massachusetts', endpointUrl: miis.url, vaccinePin: 'PIN-123', facilityId: 'FAC-1' } }),
-      services: { checkConnection: (endpoint) => createSoapTransport(endpoint).checkConnection() },
-    });
-    await app.ok('auth.createFirstAdmin', { username: 'admin', displayName: 'Ada', password: ADMIN_PASSWORD });
+    miis = await startMiis();
+    app = await boot({ configText: miisConfigText(miis) });
+    await firstAdmin(app);
   });
   afterEach(async () => {
-    app.done();
+    await app.stop();
     await miis.stop();
   });
 
   it('needs credentials first', async () => {
     const r = await app.call('registry.switchToProduction', {});
     expect(r.ok ? 'ok' : r.error.code).toBe('registry.not_configured');
-    expect(app.services.settings.mode()).toBe('training');
+    expect(app.mode()).toBe('training');
   });
 
   it('refused credentials keep training mode and report nothing', async () => {
     await app.ok('registry.saveCredentials', { username: 'clinic-user', password: 'wrong-secret' });
     const r = await app.call('registry.switchToProduction', {});
     expect(r.ok ? 'ok' : r.error.kind).toBe('registry');
-    expect(app.services.settings.mode()).toBe('training');
+    expect(app.mode()).toBe('training');
     expect(miis.received().filter((m) => m.operation === 'submitSingleMessage' && m.outcome === 'processed')).toHaveLength(0);
     expect(miis.accepted()).toHaveLength(0);
+    expect(existsSync(app.started.files.production)).toBe(false);
   });
 
-  it('a successful check switches, audits and restarts reporting, without reporting a dose', async () => {
-    const modes: string[] = [];
-    app.services.onModeChange = async (mode) => {
-      modes.push(mode);
-    };
-    await app.ok('registry.saveCredentials', { username: 'clinic-user', password: 'right-secret' });
+  it('a successful check switches, audits in both databases and restarts reporting, without reporting a dose', async () => {
+    await app.ok('registry.saveCredentials', MIIS_USER);
+    const trainingStore = app.started.store.active;
     const check = await app.ok('registry.switchToProduction', {});
     expect(check).toMatchObject({ ok: true, method: 'probe', endpoint: new URL(miis.url).origin });
-    expect(app.services.settings.mode()).toBe('production');
-    expect(modes).toEqual(['production']);
+    expect(app.mode()).toBe('production');
+    expect(app.started.store.path).toBe(app.started.files.production);
+    expect(app.log).toEqual(['start:training', 'stop-begun:training', 'stopped:training', 'start:production']);
     expect((await app.ok('app.info', {})).trainingBanner).toBeUndefined();
+    expect((await app.ok('sync.status', {})).mode).toBe('production');
     expect(miis.accepted()).toHaveLength(0);
-    const actions = app.store.audit.list({ limit: 10 }).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['registry.connection_checked', 'registry.mode_changed']));
+    expect(app.started.store.audit.list({ limit: 20 }).map((e) => e.action)).toContain('registry.mode_changed');
+    // The training database is closed; its own trail says where the app went.
+    expect(() => trainingStore.audit.list()).toThrow();
+    const training = openStore(app.started.files.training);
+    try {
+      const actions = training.audit.list({ limit: 50 }).map((e) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(['registry.connection_checked', 'registry.mode_changed']));
+    } finally {
+      training.close();
+    }
   });
 
-  it('is refused while training reports are still unsent', async () => {
-    await app.ok('registry.saveCredentials', { username: 'clinic-user', password: 'right-secret' });
-    const clinic = await seedClinic(app);
-    await app.ok('doses.record', { dose: clinic.dose() });
-    const r = await app.call('registry.switchToProduction', {});
-    expect(r.ok ? 'ok' : r.error.code).toBe('registry.unsent_reports');
-    expect(app.services.settings.mode()).toBe('training');
-  });
-
-  it('doses recorded in training cannot be edited or deleted once in production', async () => {
-    await app.ok('registry.saveCredentials', { username: 'clinic-user', password: 'right-secret' });
-    const clinic = await seedClinic(app);
-    const practice = await app.ok('doses.record', { dose: clinic.dose() });
-    // The simulator accepted it (done by hand here: no engine runs in this test).
-    const [entry] = app.store.outbox.claimDue(new Date('2030-01-01T00:00:00Z'), 1, 60_000);
-    app.store.outbox.markAccepted(entry!.seq, { code: 'AA', text: '', messages: [], warning: false });
-    app.clock.advance(60_000);
+  it('practice reports still waiting stay in the training database and never go to MIIS', async () => {
+    await app.ok('registry.saveCredentials', MIIS_USER);
+    app.simulators[0]!.failNext(1_000, 'http503');
+    const clinic = await seed(app, { mrn: 'PRACTICE-1', lastName: 'Practice' });
+    const { outbox } = await app.ok('doses.record', { dose: clinic.dose() });
     await app.ok('registry.switchToProduction', {});
-    app.clock.advance(60_000);
-
-    const edit = await app.call('doses.edit', { id: practice.dose.id, dose: clinic.dose({ site: 'RD' }), expectedVersion: practice.dose.version });
-    expect(edit.ok ? 'ok' : edit.error.code).toBe('dose.other_mode');
-    const remove = await app.call('doses.remove', { id: practice.dose.id, reason: 'practice record' });
-    expect(remove.ok ? 'ok' : remove.error.code).toBe('dose.other_mode');
-
-    const real = await app.ok('doses.record', { dose: clinic.dose({ administeredTime: '11:15' }) });
-    expect((await app.call('doses.edit', { id: real.dose.id, dose: clinic.dose({ administeredTime: '11:15', site: 'RD' }), expectedVersion: real.dose.version })).ok).toBe(true);
+    expect(app.mode()).toBe('production');
+    expect(app.started.store.outbox.stats().pending).toBe(0);
+    await app.ok('sync.retryNow', {});
+    expect(miis.received().map((m) => m.controlId)).not.toContain(outbox!.messageControlId);
+    const training = openStore(app.started.files.training);
+    try {
+      expect(training.outbox.byControlId(outbox!.messageControlId)?.state).toBe('pending');
+    } finally {
+      training.close();
+    }
   });
 
   it('IT can pin training mode in the machine file', async () => {
-    const pinned = makeApp({ configText: JSON.stringify({ mode: 'training' }) });
+    const pinned = await boot({ configText: JSON.stringify({ mode: 'training' }) });
     try {
-      await pinned.ok('auth.createFirstAdmin', { username: 'admin', displayName: 'Ada', password: ADMIN_PASSWORD });
+      await firstAdmin(pinned);
       const r = await pinned.call('registry.switchToProduction', {});
       expect(r.ok ? 'ok' : r.error.code).toBe('settings.fixed_by_machine');
     } finally {
-      pinned.done();
+      await pinned.stop();
     }
   });
 });
