@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { AuditEntry, AuditInput } from './audit-types';
 import { optional } from './context';
+import type { WriteTransaction } from './transactions';
 import type { AuditRepo } from './types';
 
 // The audit trail is append-only: this module holds the only SQL that touches the table and it
@@ -40,7 +41,7 @@ function toEntry(row: AuditRow): AuditEntry {
 }
 
 /** `append` is for callers already inside a transaction; `repo.append` opens its own. */
-export function createAudit(db: Database, now: () => Date): { repo: AuditRepo; append: (input: AuditInput) => AuditEntry } {
+export function createAudit(db: Database, now: () => Date, transaction: WriteTransaction): { repo: AuditRepo; append: (input: AuditInput) => AuditEntry } {
   const last = db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
   const insert = db.prepare(
     'INSERT INTO audit (id, at, user_id, action, entity, entity_id, detail, hash) VALUES (@id, @at, @user_id, @action, @entity, @entity_id, @detail, @hash)',
@@ -70,7 +71,7 @@ export function createAudit(db: Database, now: () => Date): { repo: AuditRepo; a
   }
 
   const repo: AuditRepo = {
-    append: (input) => db.transaction(() => append(input))(),
+    append: (input) => transaction(() => append(input))(),
     list(filter = {}) {
       const where: string[] = [];
       const params: Record<string, unknown> = { limit: Math.min(Math.max(filter.limit ?? 200, 1), 10_000) };

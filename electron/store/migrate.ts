@@ -40,20 +40,17 @@ export interface MigrationOutcome {
  */
 export function migrate(db: Database, file: string, migrations: readonly Migration[], logger?: StoreLogger): MigrationOutcome {
   assertMigrationOrder(migrations);
-  const from = db.pragma('user_version', { simple: true }) as number;
   const to = latestVersion(migrations);
-  if (from > to) {
-    throw new StoreError(
-      'newer_version',
-      `This database was written by a newer version of DoseDesk (schema ${from}); this copy only understands schema ${to}. Install the latest DoseDesk on this computer. Do not delete the database file.`,
-    );
-  }
-  if (from === to) return { from, to };
+  // Read outside the lock only to decide whether to back up; the version that counts is read
+  // again inside the migration's transaction, where no other DoseDesk can change it.
+  const seen = schemaVersion(db);
+  refuseNewer(seen, to);
+  if (seen === to) return { from: seen, to };
 
   let backupPath: string | undefined;
   const hasTables = (db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n > 0;
-  if (from > 0 || hasTables) {
-    backupPath = backupPathFor(file, from, to);
+  if (seen > 0 || hasTables) {
+    backupPath = backupPathFor(file, seen, to);
     if (existsSync(backupPath)) backupPath = `${backupPath}.${Date.now()}`;
     try {
       // VACUUM INTO writes a consistent copy synchronously; fsync it so the copy survives a crash too.
@@ -67,20 +64,38 @@ export function migrate(db: Database, file: string, migrations: readonly Migrati
     } catch (err) {
       throw classifyError(err, 'backing up the database before upgrading it');
     }
-    logger?.info('store: backed up database before migrating', { from, to, backupPath });
+    logger?.info('store: backed up database before migrating', { from: seen, to, backupPath });
   }
 
-  const pending = migrations.filter((m) => m.version > from);
+  let from = seen;
   try {
+    // BEGIN IMMEDIATE: a second DoseDesk starting meanwhile waits here for the first one's
+    // upgrade, then finds nothing left to do, instead of replaying it onto the new schema.
     db.transaction(() => {
-      for (const m of pending) {
+      from = schemaVersion(db);
+      refuseNewer(from, to);
+      for (const m of migrations.filter((x) => x.version > from)) {
         m.up(db);
         logger?.info('store: applied migration', { version: m.version, name: m.name });
       }
       db.pragma(`user_version = ${to}`);
-    })();
+    }).immediate();
   } catch (err) {
     throw classifyError(err, `upgrading the database from schema ${from} to ${to}`);
   }
+  if (from !== seen) logger?.info('store: another DoseDesk upgraded the database first', { seen, from, to });
   return { from, to, backupPath };
+}
+
+function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function refuseNewer(version: number, understood: number): void {
+  if (version > understood) {
+    throw new StoreError(
+      'newer_version',
+      `This database was written by a newer version of DoseDesk (schema ${version}); this copy only understands schema ${understood}. Install the latest DoseDesk on this computer. Do not delete the database file.`,
+    );
+  }
 }

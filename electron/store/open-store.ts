@@ -7,6 +7,7 @@ import type { StoreContext } from './context';
 import { createDoseRepo } from './doses';
 import { StoreError, classifyError } from './errors';
 import { newControlId, newRecordId } from './ids';
+import { writeTransactions } from './transactions';
 import { createLotRepo } from './lots';
 import { migrate, type StoreLogger } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
@@ -156,7 +157,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
     quickCheck(db);
     const outcome = migrate(db, path, options.migrations ?? MIGRATIONS, options.logger);
 
-    const audit = createAudit(db, now);
+    const transaction = writeTransactions(db);
+    const audit = createAudit(db, now, transaction);
     const makeControlId = options.controlIdFactory ?? newControlId;
     const ctx: StoreContext = {
       db,
@@ -165,12 +167,13 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       newControlId: () => makeControlId(now()),
       utcOffsetMinutes: options.utcOffsetMinutes ?? ((at) => -at.getTimezoneOffset()),
       audit: audit.append,
+      transaction,
       readTransaction(fn) {
         // Search while typing writes one audit row per keystroke pause; an fsync for each would
-        // cost more than the search itself.
+        // cost more than the search itself. The audit row makes it a write: it takes the lock first.
         db.pragma('synchronous = NORMAL');
         try {
-          return db.transaction(fn)();
+          return transaction(fn)();
         } finally {
           db.pragma('synchronous = FULL');
         }

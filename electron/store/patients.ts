@@ -200,7 +200,7 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
   return {
     create(input, actor) {
       const fields = parsePatient(input);
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         assertMrnFree(fields.mrn);
         const id = ctx.newId();
         insertRow(id, fields, nowIso(ctx));
@@ -211,7 +211,7 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
 
     update(id, input, expectedVersion, actor) {
       const fields = parsePatient(input);
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         const current = byId.get(id) as PatientRow | undefined;
         if (!current) throw notFound('Patient', id);
         if (current.version !== expectedVersion) throw conflict('patient record', expectedVersion, current.version);
@@ -279,7 +279,7 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
     },
 
     importMany(inputs, actor) {
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         let n = 0;
         const at = nowIso(ctx);
         for (const input of inputs) {
