@@ -30,7 +30,7 @@ export class StoreError extends Error {
 
 const ADVICE: Record<Exclude<StoreErrorKind, 'newer_version' | 'not_found' | 'conflict'>, string> = {
   corrupt:
-    'The DoseDesk database file is damaged. Nothing was saved. Do not delete or replace the file: close DoseDesk and call IT, who can restore it from the latest backup (files ending in .bak beside it).',
+    'The DoseDesk database file is damaged. Nothing was saved. Do not delete or replace the file: close DoseDesk and call IT; DoseDesk names the backup it checked and found whole on its damage screen and in --check-config.',
   read_only:
     'DoseDesk cannot write to its database (the file or its folder is read-only, or the disk was unplugged). Nothing was saved. Ask IT to check the permissions of the DoseDesk data folder.',
   disk_full:

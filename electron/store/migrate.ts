@@ -1,5 +1,5 @@
-import { closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
+import { BackupError, pruneBackups, writeVerifiedBackup } from './backups';
 import { StoreError, classifyError } from './errors';
 import type { Migration } from './migrations';
 
@@ -23,8 +23,13 @@ export function latestVersion(migrations: readonly Migration[]): number {
   return migrations.length ? (migrations[migrations.length - 1] as Migration).version : 0;
 }
 
-export function backupPathFor(file: string, from: number, to: number): string {
-  return `${file}.pre-migration-${from}-${to}.bak`;
+export interface MigrateOptions {
+  logger?: StoreLogger;
+  now?: () => Date;
+  /** See OpenStoreOptions.nativeBinding: the backup is checked through a second connection. */
+  nativeBinding?: string;
+  /** Raised when the live file fails its integrity check before an upgrade (see open-store). */
+  damaged?: (detail: string) => Error;
 }
 
 export interface MigrationOutcome {
@@ -34,11 +39,12 @@ export interface MigrationOutcome {
 }
 
 /**
- * Brings the schema to the newest version: refuses a newer database, copies a non-empty one
- * aside first, then applies every pending step in ONE transaction, so an interrupted upgrade
- * leaves the old schema as it was.
+ * Brings the schema to the newest version: refuses a newer database, checks a non-empty one and
+ * copies it aside to a verified backup first, then applies every pending step in ONE
+ * transaction, so an interrupted upgrade leaves the old schema as it was.
  */
-export function migrate(db: Database, file: string, migrations: readonly Migration[], logger?: StoreLogger): MigrationOutcome {
+export function migrate(db: Database, file: string, migrations: readonly Migration[], options: MigrateOptions = {}): MigrationOutcome {
+  const { logger } = options;
   assertMigrationOrder(migrations);
   const to = latestVersion(migrations);
   // Read outside the lock only to decide whether to back up; the version that counts is read
@@ -50,21 +56,29 @@ export function migrate(db: Database, file: string, migrations: readonly Migrati
   let backupPath: string | undefined;
   const hasTables = (db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n > 0;
   if (seen > 0 || hasTables) {
-    backupPath = backupPathFor(file, seen, to);
-    if (existsSync(backupPath)) backupPath = `${backupPath}.${Date.now()}`;
+    // The full check (indexes against tables) once before changing anything: an upgrade of a
+    // damaged file would spread the damage, and its backup would be advised as good.
+    const check = (db.pragma('integrity_check(5)') as { integrity_check: string }[]).map((r) => r.integrity_check);
+    if (check.length !== 1 || check[0] !== 'ok') {
+      const detail = `integrity_check before upgrading from schema ${seen}: ${check.join('; ')}`;
+      throw options.damaged?.(detail) ?? new StoreError('corrupt', `The DoseDesk database file is damaged (${detail}).`, { code: 'SQLITE_CORRUPT' });
+    }
     try {
-      // VACUUM INTO writes a consistent copy synchronously; fsync it so the copy survives a crash too.
-      db.prepare('VACUUM INTO ?').run(backupPath);
-      const fd = openSync(backupPath, 'r+');
-      try {
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
+      backupPath = writeVerifiedBackup(db, file, { from: seen, to }, { now: (options.now ?? (() => new Date()))(), nativeBinding: options.nativeBinding });
     } catch (err) {
-      throw classifyError(err, 'backing up the database before upgrading it');
+      if (err instanceof BackupError) {
+        throw new StoreError('io', `DoseDesk did not upgrade its database, because the backup it takes first could not be verified (${err.message}). Nothing was changed. Start DoseDesk again; if this keeps happening, ask IT to check the disk.`, { cause: err });
+      }
+      throw classifyError(err, 'backing up the database before upgrading it (nothing was changed)');
     }
     logger?.info('store: backed up database before migrating', { from: seen, to, backupPath });
+    try {
+      const pruned = pruneBackups(file, { nativeBinding: options.nativeBinding });
+      if (pruned.removed.length || pruned.setAside.length) logger?.info('store: pruned old backups', { removed: pruned.removed, setAside: pruned.setAside });
+    } catch (err) {
+      // Old backups left in place cost disk space, not data; the upgrade goes on.
+      logger?.warn('store: could not prune old backups', { error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   let from = seen;

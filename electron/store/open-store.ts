@@ -5,6 +5,7 @@ import { createAudit } from './audit';
 import { createClinicianRepo } from './clinicians';
 import type { StoreContext } from './context';
 import { createDoseRepo } from './doses';
+import { damageError } from './damage';
 import { StoreError, classifyError } from './errors';
 import { newControlId, newRecordId } from './ids';
 import { writeTransactions } from './transactions';
@@ -119,16 +120,18 @@ export function verifyDurability(db: Database.Database, platform: NodeJS.Platfor
   return report;
 }
 
-function quickCheck(db: Database.Database): void {
+function quickCheck(db: Database.Database, path: string, nativeBinding: string | undefined): void {
   const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
   const first = rows[0]?.quick_check;
   if (rows.length !== 1 || first !== 'ok') {
-    throw new StoreError(
-      'corrupt',
-      `The DoseDesk database file is damaged (${rows.map((r) => r.quick_check).join('; ')}). DoseDesk stopped before writing anything. Do not delete the file: close DoseDesk and call IT to restore the latest backup.`,
-      { code: 'SQLITE_CORRUPT' },
-    );
+    throw damageError(path, `quick_check at start: ${rows.map((r) => r.quick_check).join('; ')}`, { nativeBinding });
   }
+}
+
+/** A corrupt error from SQLite at open, with the advice only this module can give (which backup). */
+function withRecoveryAdvice(err: unknown, path: string, nativeBinding: string | undefined): unknown {
+  if (!(err instanceof StoreError) || err.kind !== 'corrupt' || err.message.includes(path)) return err;
+  return damageError(path, `SQLite: ${err.cause instanceof Error ? err.cause.message : err.message}`, { nativeBinding, code: err.code, cause: err });
 }
 
 /**
@@ -150,12 +153,17 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       // The compiled SQLite module itself would not load: an installation problem, not the data.
       throw new StoreError('io', `DoseDesk's database module could not be loaded, so no database was opened. Reinstall DoseDesk (IT: the better-sqlite3 build must match this Electron version). (${(err as Error).message})`, { code, cause: err });
     }
-    throw classifyError(err, `opening the database at ${path}`);
+    throw withRecoveryAdvice(classifyError(err, `opening the database at ${path}`), path, options.nativeBinding);
   }
   try {
     configure(db, platform, options.busyTimeoutMs ?? 5000);
-    quickCheck(db);
-    const outcome = migrate(db, path, options.migrations ?? MIGRATIONS, options.logger);
+    quickCheck(db, path, options.nativeBinding);
+    const outcome = migrate(db, path, options.migrations ?? MIGRATIONS, {
+      logger: options.logger,
+      now,
+      nativeBinding: options.nativeBinding,
+      damaged: (detail) => damageError(path, detail, { nativeBinding: options.nativeBinding }),
+    });
 
     const transaction = writeTransactions(db);
     const audit = createAudit(db, now, transaction);
@@ -206,6 +214,6 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
     return store;
   } catch (err) {
     db.close();
-    throw classifyError(err, `opening the database at ${path}`);
+    throw withRecoveryAdvice(classifyError(err, `opening the database at ${path}`), path, options.nativeBinding);
   }
 }
