@@ -8,6 +8,8 @@ import { StoreError } from './errors';
 
 export interface DamageOptions {
   nativeBinding?: string;
+  /** What is wrong with the file, as in "The DoseDesk database X <is damaged>". */
+  state?: string;
   code?: string;
   cause?: unknown;
 }
@@ -24,7 +26,7 @@ export function recoveryAdvice(file: string, options: { nativeBinding?: string }
 export function damageError(file: string, detail: string, options: DamageOptions = {}): StoreError {
   return new StoreError(
     'corrupt',
-    `The DoseDesk database ${file} is damaged (${detail}). DoseDesk stopped writing to it, so nothing more was saved. Do not delete or replace the file: close DoseDesk and call IT. ${recoveryAdvice(file, options)}`,
+    `The DoseDesk database ${file} ${options.state ?? 'is damaged'} (${detail}). DoseDesk stopped writing to it, so nothing more was saved. Do not delete or replace the file: close DoseDesk and call IT. ${recoveryAdvice(file, options)}`,
     { code: options.code ?? 'SQLITE_CORRUPT', cause: options.cause },
   );
 }

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { createAudit } from './audit';
 import { createClinicianRepo } from './clinicians';
@@ -10,11 +8,12 @@ import { StoreError, classifyError } from './errors';
 import { newControlId, newRecordId } from './ids';
 import { writeTransactions } from './transactions';
 import { createLotRepo } from './lots';
-import { migrate, type StoreLogger } from './migrate';
+import { migrate, type MigrateOptions, type StoreLogger } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
 import { createOutboxRepo } from './outbox';
 import { createPatientRepo, type PatientImport } from './patients';
 import { createSettingsRepo } from './settings';
+import { checkStoreFile, createStoreFile } from './store-file';
 import type { PatientRepo, Store } from './types';
 import { createUserRepo } from './users';
 
@@ -128,6 +127,15 @@ function quickCheck(db: Database.Database, path: string, nativeBinding: string |
   }
 }
 
+/** The compiled SQLite module itself would not load: an installation problem, not the data. */
+function loadFailure(err: unknown): StoreError | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'MODULE_NOT_FOUND' || code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|invalid ELF|not a valid Win32/i.test(String((err as Error).message))) {
+    return new StoreError('io', `DoseDesk's database module could not be loaded, so no database was opened. Reinstall DoseDesk (IT: the better-sqlite3 build must match this Electron version). (${(err as Error).message})`, { code, cause: err });
+  }
+  return undefined;
+}
+
 /** A corrupt error from SQLite at open, with the advice only this module can give (which backup). */
 function withRecoveryAdvice(err: unknown, path: string, nativeBinding: string | undefined): unknown {
   if (!(err instanceof StoreError) || err.kind !== 'corrupt' || err.message.includes(path)) return err;
@@ -141,29 +149,30 @@ function withRecoveryAdvice(err: unknown, path: string, nativeBinding: string | 
 export function openStore(path: string, options: OpenStoreOptions = {}): LocalStore {
   const now = options.now ?? (() => new Date());
   const platform = options.platform ?? process.platform;
-  if (!existsSync(dirname(path))) {
-    throw new StoreError('io', `The DoseDesk data folder ${dirname(path)} does not exist (a network drive not connected, or a removed disk?). Ask IT to restore it; DoseDesk will not start with an empty database in its place.`);
+  const migrations = options.migrations ?? MIGRATIONS;
+  const migrateOptions: MigrateOptions = {
+    logger: options.logger,
+    now,
+    nativeBinding: options.nativeBinding,
+    damaged: (detail) => damageError(path, detail, { nativeBinding: options.nativeBinding }),
+  };
+  if (checkStoreFile(path, { nativeBinding: options.nativeBinding }) === 'first_start') {
+    try {
+      createStoreFile(path, (fresh) => migrate(fresh, path, migrations, migrateOptions), { nativeBinding: options.nativeBinding });
+    } catch (err) {
+      throw loadFailure(err) ?? classifyError(err, `creating a new database at ${path}`);
+    }
   }
   let db: Database.Database;
   try {
     db = new Database(path, { nativeBinding: options.nativeBinding });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|invalid ELF|not a valid Win32/i.test(String((err as Error).message))) {
-      // The compiled SQLite module itself would not load: an installation problem, not the data.
-      throw new StoreError('io', `DoseDesk's database module could not be loaded, so no database was opened. Reinstall DoseDesk (IT: the better-sqlite3 build must match this Electron version). (${(err as Error).message})`, { code, cause: err });
-    }
-    throw withRecoveryAdvice(classifyError(err, `opening the database at ${path}`), path, options.nativeBinding);
+    throw loadFailure(err) ?? withRecoveryAdvice(classifyError(err, `opening the database at ${path}`), path, options.nativeBinding);
   }
   try {
     configure(db, platform, options.busyTimeoutMs ?? 5000);
     quickCheck(db, path, options.nativeBinding);
-    const outcome = migrate(db, path, options.migrations ?? MIGRATIONS, {
-      logger: options.logger,
-      now,
-      nativeBinding: options.nativeBinding,
-      damaged: (detail) => damageError(path, detail, { nativeBinding: options.nativeBinding }),
-    });
+    const outcome = migrate(db, path, migrations, migrateOptions);
 
     const transaction = writeTransactions(db);
     const audit = createAudit(db, now, transaction);
