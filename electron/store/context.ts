@@ -25,6 +25,12 @@ export interface StoreContext {
    * Changes always commit with synchronous=FULL.
    */
   readTransaction<T>(fn: () => T): T;
+  /**
+   * Called when a lookup by id found nothing: a scan of the table without its indexes tells a
+   * record that is truly absent from one a damaged index hides, which throws the damage error
+   * (a chart must never read as "not found" because an index lost it).
+   */
+  confirmMissing(table: 'patients' | 'doses', id: string): undefined;
 }
 
 export function nowIso(ctx: Pick<StoreContext, 'now'>): string {

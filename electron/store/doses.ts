@@ -230,7 +230,7 @@ export function createDoseRepo(ctx: StoreContext, lots: LotInternals, outbox: Ou
     get(id, actor) {
       return ctx.readTransaction(() => {
         const row = byId.get(id) as DoseRow | undefined;
-        if (!row) return undefined;
+        if (!row) return ctx.confirmMissing('doses', id);
         ctx.audit(auditAs(actor, 'dose.read', 'dose', id, { patientId: row.patient_id }));
         return withStatus(row);
       });

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { createAudit } from './audit';
 import { createClinicianRepo } from './clinicians';
@@ -5,6 +6,7 @@ import type { StoreContext } from './context';
 import { createDoseRepo } from './doses';
 import { damageError } from './damage';
 import { StoreError, classifyError } from './errors';
+import { StoreHealth, guarded } from './guarded';
 import { newControlId, newRecordId } from './ids';
 import { writeTransactions } from './transactions';
 import { createLotRepo } from './lots';
@@ -14,6 +16,7 @@ import { createOutboxRepo } from './outbox';
 import { createPatientRepo, type PatientImport } from './patients';
 import { createSettingsRepo } from './settings';
 import { checkStoreFile, createStoreFile } from './store-file';
+import { FULL_CHECK_EVERY_DAYS, INTEGRITY_KEY, fullCheckDue, readHealth, writeHealth, type CheckRun, type IntegrityRecord } from './store-health';
 import type { PatientRepo, Store } from './types';
 import { createUserRepo } from './users';
 
@@ -27,6 +30,8 @@ export interface OpenStoreOptions {
   logger?: StoreLogger;
   /** How long a write waits for another connection's lock before failing as `busy`. */
   busyTimeoutMs?: number;
+  /** Days between full integrity checks at start (quick_check in between); default 7. */
+  fullCheckEveryDays?: number;
   /** Tests only: a different migration list. */
   migrations?: readonly Migration[];
   /** Tests only: stands in for `process.platform` (fullfsync is a macOS setting). */
@@ -44,6 +49,8 @@ export interface LocalStore extends Store {
   readonly patients: PatientRepo & PatientImport;
   /** The settings read back after the first write at open (for the IT diagnostics screen). */
   readonly durability: DurabilityReport;
+  /** The damage found since open, if any: every call is then refused with it (see guarded.ts). */
+  damage(): StoreError | undefined;
   /** Reads the settings back now; throws a `durability` StoreError if they are not as required. */
   checkDurability(): DurabilityReport;
 }
@@ -58,26 +65,6 @@ export interface DurabilityReport {
 }
 
 const SYNCHRONOUS_FULL = 2;
-
-/** Wraps every method so callers see a classified StoreError, never a raw SqliteError. */
-function guarded<T extends object>(repo: T, what: string): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(repo) as [string, unknown][]) {
-    if (typeof value !== 'function') {
-      out[key] = value;
-      continue;
-    }
-    const fn = value as (...args: unknown[]) => unknown;
-    out[key] = (...args: unknown[]) => {
-      try {
-        return fn(...args);
-      } catch (err) {
-        throw classifyError(err, what);
-      }
-    };
-  }
-  return out as T;
-}
 
 function configure(db: Database.Database, platform: NodeJS.Platform, busyTimeoutMs: number): void {
   const mode = db.pragma('journal_mode = WAL', { simple: true });
@@ -119,12 +106,25 @@ export function verifyDurability(db: Database.Database, platform: NodeJS.Platfor
   return report;
 }
 
-function quickCheck(db: Database.Database, path: string, nativeBinding: string | undefined): void {
-  const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
-  const first = rows[0]?.quick_check;
-  if (rows.length !== 1 || first !== 'ok') {
-    throw damageError(path, `quick_check at start: ${rows.map((r) => r.quick_check).join('; ')}`, { nativeBinding });
+/**
+ * The check at every start: `quick_check` (page structure), or the full `integrity_check`
+ * (every index against its table, which quick_check skips) when the last full one is more
+ * than FULL_CHECK_EVERY_DAYS old. Returns what ran, for the health record.
+ */
+function startupCheck(db: Database.Database, path: string, now: Date, everyDays: number, nativeBinding: string | undefined): { record: IntegrityRecord; ran: 'integrity_check' | 'quick_check' } {
+  let previous: IntegrityRecord | undefined;
+  try {
+    previous = readHealth<IntegrityRecord>(db, INTEGRITY_KEY);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw damageError(path, `the store's own integrity record could not be read (${err.message})`, { nativeBinding });
   }
+  const full = fullCheckDue(previous, now, everyDays);
+  const pragma = full ? 'integrity_check' : 'quick_check';
+  const rows = (db.pragma(`${pragma}(5)`) as Record<string, string>[]).map((r) => Object.values(r)[0] ?? '');
+  if (rows.length !== 1 || rows[0] !== 'ok') throw damageError(path, `${pragma} at start: ${rows.join('; ')}`, { nativeBinding });
+  const run: CheckRun = { at: now.toISOString(), result: 'ok' };
+  return { record: full ? { lastFull: run, lastQuick: run } : { ...previous, lastQuick: run }, ran: pragma };
 }
 
 /** The compiled SQLite module itself would not load: an installation problem, not the data. */
@@ -160,23 +160,25 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
     try {
       createStoreFile(path, (fresh) => migrate(fresh, path, migrations, migrateOptions), { nativeBinding: options.nativeBinding });
     } catch (err) {
-      throw loadFailure(err) ?? classifyError(err, `creating a new database at ${path}`);
+      throw loadFailure(err) ?? classifyError(err, `creating a new database at ${path}`, dirname(path));
     }
   }
   let db: Database.Database;
   try {
     db = new Database(path, { nativeBinding: options.nativeBinding });
   } catch (err) {
-    throw loadFailure(err) ?? withRecoveryAdvice(classifyError(err, `opening the database at ${path}`), path, options.nativeBinding);
+    throw loadFailure(err) ?? withRecoveryAdvice(classifyError(err, `opening the database at ${path}`, dirname(path)), path, options.nativeBinding);
   }
+  const health = new StoreHealth(path, options.nativeBinding);
   try {
     configure(db, platform, options.busyTimeoutMs ?? 5000);
-    quickCheck(db, path, options.nativeBinding);
+    const check = startupCheck(db, path, now(), options.fullCheckEveryDays ?? FULL_CHECK_EVERY_DAYS, options.nativeBinding);
     const outcome = migrate(db, path, migrations, migrateOptions);
 
     const transaction = writeTransactions(db);
     const audit = createAudit(db, now, transaction);
     const makeControlId = options.controlIdFactory ?? newControlId;
+    const hiddenByIndex = new Map<string, Database.Statement>();
     const ctx: StoreContext = {
       db,
       now,
@@ -195,10 +197,22 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
           db.pragma('synchronous = FULL');
         }
       },
+      confirmMissing(table, id) {
+        let scan = hiddenByIndex.get(table);
+        if (!scan) {
+          scan = db.prepare(`SELECT 1 FROM ${table} NOT INDEXED WHERE id = ?`);
+          hiddenByIndex.set(table, scan);
+        }
+        if (scan.get(id) !== undefined) {
+          throw health.markDamaged(damageError(path, `record ${id} is in the ${table} table but missing from its index, so lookups no longer find it`, { nativeBinding: options.nativeBinding, code: 'SQLITE_CORRUPT_INDEX' }));
+        }
+        return undefined;
+      },
     };
     // The first write of this connection; the durability settings are only trustworthy after one.
-    audit.repo.append({ userId: null, action: 'store.open', detail: { schemaVersion: outcome.to, migratedFrom: outcome.from === outcome.to ? undefined : outcome.from } });
+    audit.repo.append({ userId: null, action: 'store.open', detail: { schemaVersion: outcome.to, migratedFrom: outcome.from === outcome.to ? undefined : outcome.from, check: check.ran } });
     const durability = verifyDurability(db, platform);
+    transaction(() => writeHealth(db, now().toISOString(), { integrity: check.record, durability: { at: now().toISOString(), ...durability } }))();
 
     const lots = createLotRepo(ctx);
     const outbox = createOutboxRepo(ctx);
@@ -206,14 +220,15 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       path,
       schemaVersion: outcome.to,
       durability,
-      patients: guarded(createPatientRepo(ctx), 'working with patient records'),
-      doses: guarded(createDoseRepo(ctx, lots, outbox), 'saving or reading doses'),
-      lots: guarded(lots, 'working with the lot inventory'),
-      clinicians: guarded(createClinicianRepo(ctx), 'working with clinicians'),
-      users: guarded(createUserRepo(ctx), 'working with user accounts'),
-      outbox: guarded(outbox, 'updating the reporting queue'),
-      audit: guarded(audit.repo, 'working with the audit trail'),
-      settings: guarded(createSettingsRepo(ctx), 'working with settings'),
+      patients: guarded(createPatientRepo(ctx), 'working with patient records', health),
+      doses: guarded(createDoseRepo(ctx, lots, outbox), 'saving or reading doses', health),
+      lots: guarded(lots, 'working with the lot inventory', health),
+      clinicians: guarded(createClinicianRepo(ctx), 'working with clinicians', health),
+      users: guarded(createUserRepo(ctx), 'working with user accounts', health),
+      outbox: guarded(outbox, 'updating the reporting queue', health),
+      audit: guarded(audit.repo, 'working with the audit trail', health),
+      settings: guarded(createSettingsRepo(ctx), 'working with settings', health),
+      damage: () => health.damaged,
       checkDurability: () => verifyDurability(db, platform),
       close() {
         if (db.open) db.close();
@@ -223,6 +238,6 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
     return store;
   } catch (err) {
     db.close();
-    throw withRecoveryAdvice(classifyError(err, `opening the database at ${path}`), path, options.nativeBinding);
+    throw withRecoveryAdvice(classifyError(err, `opening the database at ${path}`, dirname(path)), path, options.nativeBinding);
   }
 }

@@ -233,7 +233,7 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
     get(id, actor) {
       return ctx.readTransaction(() => {
         const row = byId.get(id) as PatientRow | undefined;
-        if (!row) return undefined;
+        if (!row) return ctx.confirmMissing('patients', id);
         ctx.audit(auditAs(actor, 'patient.read', 'patient', id));
         return toPatient(row);
       });
