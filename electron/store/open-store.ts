@@ -51,6 +51,8 @@ export interface LocalStore extends Store {
   readonly durability: DurabilityReport;
   /** The damage found since open, if any: every call is then refused with it (see guarded.ts). */
   damage(): StoreError | undefined;
+  /** Audit rows of reads made while the disk was full, not yet written (see audit.ts). */
+  waitingAuditRows(): number;
   /** Reads the settings back now; throws a `durability` StoreError if they are not as required. */
   checkDurability(): DurabilityReport;
 }
@@ -175,8 +177,10 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
     const check = startupCheck(db, path, now(), options.fullCheckEveryDays ?? FULL_CHECK_EVERY_DAYS, options.nativeBinding);
     const outcome = migrate(db, path, migrations, migrateOptions);
 
-    const transaction = writeTransactions(db);
-    const audit = createAudit(db, now, transaction);
+    const audit = createAudit(db, now);
+    const transaction = writeTransactions(db, audit.hooks);
+    const auditRepo = audit.repo(transaction);
+    const folder = dirname(path);
     const makeControlId = options.controlIdFactory ?? newControlId;
     const hiddenByIndex = new Map<string, Database.Statement>();
     const ctx: StoreContext = {
@@ -193,6 +197,13 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
         db.pragma('synchronous = NORMAL');
         try {
           return transaction(fn)();
+        } catch (err) {
+          const classified = classifyError(err, 'reading', folder);
+          if (!(classified instanceof StoreError) || classified.kind !== 'disk_full') throw err;
+          // A full disk must not keep a nurse from reading a chart: the read runs again without
+          // writing, and its audit row waits in memory for the next write that finds space.
+          if (audit.waiting() === 0) options.logger?.warn('store: disk full; audit rows of reads wait in memory until space returns', { folder });
+          return audit.whileDiskFull(() => db.transaction(fn).deferred());
         } finally {
           db.pragma('synchronous = FULL');
         }
@@ -210,7 +221,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       },
     };
     // The first write of this connection; the durability settings are only trustworthy after one.
-    audit.repo.append({ userId: null, action: 'store.open', detail: { schemaVersion: outcome.to, migratedFrom: outcome.from === outcome.to ? undefined : outcome.from, check: check.ran } });
+    auditRepo.append({ userId: null, action: 'store.open', detail: { schemaVersion: outcome.to, migratedFrom: outcome.from === outcome.to ? undefined : outcome.from, check: check.ran } });
     const durability = verifyDurability(db, platform);
     transaction(() => writeHealth(db, now().toISOString(), { integrity: check.record, durability: { at: now().toISOString(), ...durability } }))();
 
@@ -226,12 +237,22 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       clinicians: guarded(createClinicianRepo(ctx), 'working with clinicians', health),
       users: guarded(createUserRepo(ctx), 'working with user accounts', health),
       outbox: guarded(outbox, 'updating the reporting queue', health),
-      audit: guarded(audit.repo, 'working with the audit trail', health),
+      audit: guarded(auditRepo, 'working with the audit trail', health),
       settings: guarded(createSettingsRepo(ctx), 'working with settings', health),
       damage: () => health.damaged,
+      waitingAuditRows: () => audit.waiting(),
       checkDurability: () => verifyDurability(db, platform),
       close() {
-        if (db.open) db.close();
+        if (!db.open) return;
+        if (audit.waiting() > 0 && !health.damaged) {
+          try {
+            // One last try to write what waited for disk space.
+            transaction(() => undefined)();
+          } catch (err) {
+            options.logger?.warn('store: audit rows of reads made while the disk was full were lost at close', { rows: audit.waiting(), error: err instanceof Error ? err.message : String(err) });
+          }
+        }
+        db.close();
       },
     };
     options.logger?.info('store: opened', { path, schemaVersion: outcome.to });
