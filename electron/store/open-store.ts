@@ -5,6 +5,7 @@ import { createClinicianRepo } from './clinicians';
 import type { StoreContext } from './context';
 import { createDoseRepo } from './doses';
 import { damageError } from './damage';
+import { storeDiagnostics } from './diagnostics';
 import { StoreError, classifyError } from './errors';
 import { StoreHealth, guarded } from './guarded';
 import { newControlId, newRecordId } from './ids';
@@ -241,6 +242,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       settings: guarded(createSettingsRepo(ctx), 'working with settings', health),
       damage: () => health.damaged,
       waitingAuditRows: () => audit.waiting(),
+      diagnostics: () =>
+        storeDiagnostics(path, { db: db.open ? db : undefined, schemaVersion: outcome.to, waitingAuditRows: audit.waiting(), damage: health.damaged?.message, nativeBinding: options.nativeBinding }),
       checkDurability: () => verifyDurability(db, platform),
       close() {
         if (!db.open) return;
