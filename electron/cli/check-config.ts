@@ -3,16 +3,20 @@
 // the first reason it is not.
 //   0  configuration, database and registry are fine (or training mode: no registry needed)
 //   2  the machine-wide configuration file is invalid
-//   3  the database is unreadable, corrupt, or from a newer DoseDesk
+//   3  the database is unreadable, corrupt (full integrity_check), or from a newer DoseDesk
 //   4  the registry endpoint does not answer (network, TLS, URL)
 //   5  the registry refused the credentials, or production lacks them
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { ConfigError, defaultConfigPath, loadConfig, type MachineConfig } from '../services/config';
 import { CREDENTIALS_KEY, type StoredCredentials } from '../services/credentials';
 import { MODE_KEY, SITE_KEY } from '../services/settings';
+import { StoreError } from '../store/errors';
 import { MIGRATIONS } from '../store/migrations';
+import { checkStoreFile } from '../store/store-file';
+import { damagedLine, fullIntegrityCheck, storeReport } from './store-report';
 import { createSoapTransport, massachusettsPreset, cdcStandardPreset, type ConnectionCheck } from '../../sync/transport';
 
 export const EXIT = { ok: 0, config: 2, database: 3, registry_unreachable: 4, registry_credentials: 5 } as const;
@@ -110,6 +114,16 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
 
 function checkDatabase(dbPath: string | undefined, print: (line: string) => void, nativeBinding?: string): { code: number; saved: SavedAppSettings } {
   const none: SavedAppSettings = { site: {} };
+  if (dbPath && existsSync(dirname(dbPath))) {
+    // The same refusals as the app's start: an empty file, a journal or backups without their file.
+    try {
+      checkStoreFile(dbPath, { nativeBinding });
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      print(`FAIL database: ${err.message}`);
+      return { code: EXIT.database, saved: none };
+    }
+  }
   if (!dbPath || !existsSync(dbPath)) {
     print(`ok   database: ${dbPath ? `${dbPath} does not exist yet; it is created on first start` : 'not checked (no path given)'}`);
     return { code: EXIT.ok, saved: none };
@@ -120,9 +134,9 @@ function checkDatabase(dbPath: string | undefined, print: (line: string) => void
     // Read-only: a check must never migrate, repair or create anything.
     db = new Database(dbPath, { readonly: true, fileMustExist: true, nativeBinding });
     const version = Number(db.pragma('user_version', { simple: true }));
-    const quick = String(db.pragma('quick_check', { simple: true }));
-    if (quick !== 'ok') {
-      print(`FAIL database: ${dbPath} is damaged (quick_check: ${quick}). Do not delete it; restore the latest backup (see the IT guide) or contact support.`);
+    const problems = fullIntegrityCheck(db);
+    if (problems.length) {
+      print(damagedLine(dbPath, problems, nativeBinding));
       return { code: EXIT.database, saved: none };
     }
     if (version > latest) {
@@ -131,6 +145,7 @@ function checkDatabase(dbPath: string | undefined, print: (line: string) => void
     }
     const pending = MIGRATIONS.filter((m) => m.version > version).length;
     print(`ok   database: ${dbPath} (schema ${version}${pending ? `, ${pending} migration(s) will run at next start after a backup` : ''})`);
+    for (const line of storeReport(db, dbPath, version, nativeBinding)) print(line);
     return { code: EXIT.ok, saved: version > 0 ? readSavedSettings(db) : none };
   } catch (err) {
     print(`FAIL database: ${dbPath} cannot be opened (${(err as Error).message}). Check the file's permissions and that the disk is healthy; do not delete it.`);
