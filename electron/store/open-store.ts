@@ -6,7 +6,7 @@ import type { StoreContext } from './context';
 import { createDoseRepo } from './doses';
 import { damageError } from './damage';
 import { storeDiagnostics } from './diagnostics';
-import { StoreError, classifyError } from './errors';
+import { NEARLY_FULL_BYTES, StoreError, classifyError, freeBytes } from './errors';
 import { StoreHealth, guarded } from './guarded';
 import { newControlId, newRecordId } from './ids';
 import { writeTransactions } from './transactions';
@@ -197,6 +197,10 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
         // cost more than the search itself. The audit row makes it a write: it takes the lock first.
         db.pragma('synchronous = NORMAL');
         try {
+          // While rows wait and the disk is still full, trying to write them all again with
+          // every read would only fail again, slower each time.
+          const stillFull = audit.waiting() > 0 && (freeBytes(folder) ?? Number.POSITIVE_INFINITY) < NEARLY_FULL_BYTES;
+          if (stillFull) return audit.whileDiskFull(() => db.transaction(fn).deferred());
           return transaction(fn)();
         } catch (err) {
           const classified = classifyError(err, 'reading', folder);
