@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AuditEntry } from './store/audit-types';
+import type { BackupView, StoreDiagnostics } from './store/diagnostics';
 import type { DoseReportingUpdate, DoseWithStatus, OutboxEntry, PatientSummary, RegistryMessage, WorkQueueView } from './store/types';
 import { clinicianInputSchema, type Clinician } from './domain/clinician';
 import { isoDate } from './domain/common';
@@ -19,7 +20,7 @@ import { passwordSchema, role, userInputSchema, usernameSchema, type Role, type 
 // `z.custom<T>()`: main produces them, so they are typed, not re-validated.
 
 export type { FieldIssue };
-export type { AuditEntry, DoseReportingUpdate, DoseWithStatus, OutboxEntry, PatientSummary, RegistryMessage };
+export type { AuditEntry, BackupView, DoseReportingUpdate, DoseWithStatus, OutboxEntry, PatientSummary, RegistryMessage, StoreDiagnostics };
 export type { Clinician, Dose, Lot, Patient, Role, User };
 
 // ---------------------------------------------------------------------------------------------
@@ -636,6 +637,10 @@ export const contract = {
   'registry.switchToTraining': spec({ input: none, output: appInfoSchema, access: ADMIN }),
 
   'app.info': spec({ input: none, output: appInfoSchema, access: 'public' }),
+
+  // The database file, for IT ------------------------------------------------------------
+  /** Size, durability settings, last integrity checks and every backup (each checked now). */
+  'store.diagnostics': spec({ input: none, output: custom<StoreDiagnostics>(), access: ADMIN }),
 } as const;
 
 export type Contract = typeof contract;

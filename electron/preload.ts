@@ -100,6 +100,9 @@ export const dosedeskApi = {
   app: {
     info: call('app.info'),
   },
+  store: {
+    diagnostics: call('store.diagnostics'),
+  },
   onSyncStatus: subscribe<SyncEvent>(EVENT_CHANNELS.sync),
   onSessionChange: subscribe<SessionEvent>(EVENT_CHANNELS.session),
 } satisfies Api;

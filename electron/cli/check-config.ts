@@ -3,7 +3,7 @@
 // the first reason it is not.
 //   0  configuration, database and registry are fine (or training mode: no registry needed)
 //   2  the machine-wide configuration file is invalid
-//   3  a database is unreadable, corrupt, or from a newer DoseDesk, or the mode files disagree
+//   3  a database is unreadable, corrupt (full integrity_check), or from a newer DoseDesk, or the mode files disagree
 //   4  the registry endpoint does not answer (network, TLS, URL)
 //   5  the registry refused the credentials, or production lacks them
 import { existsSync } from 'node:fs';
@@ -19,7 +19,10 @@ import { describeModeFiles } from '../services/mode-start';
 import { checkEndpoint, productionEndpoint, type CheckConnection } from '../services/registry';
 import { SettingsService } from '../services/settings';
 import { hasTable, openSideConnection } from '../services/side-connection';
+import { StoreError } from '../store/errors';
 import { MIGRATIONS } from '../store/migrations';
+import { checkStoreFile } from '../store/store-file';
+import { damagedLine, fullIntegrityCheck, storeReport } from './store-report';
 import type { SettingsRepo } from '../store/types';
 import type { EndpointSettings } from '../../sync/transport/settings';
 
@@ -176,6 +179,16 @@ const emptySettings: SettingsRepo = {
 };
 
 function checkDatabase(dbPath: string, print: (line: string) => void, nativeBinding?: string): { code: number; schema: number } {
+  if (existsSync(dirname(dbPath))) {
+    // The same refusals as the app's start: an empty file, a journal or backups without their file.
+    try {
+      checkStoreFile(dbPath, { nativeBinding });
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      print(`FAIL database: ${err.message}`);
+      return { code: EXIT.database, schema: 0 };
+    }
+  }
   if (!existsSync(dbPath)) {
     print(`ok   database: ${dbPath} does not exist yet; it is created on first start`);
     return { code: EXIT.ok, schema: 0 };
@@ -186,9 +199,9 @@ function checkDatabase(dbPath: string, print: (line: string) => void, nativeBind
     // Read-only: a check must never migrate, repair or create anything.
     db = new Database(dbPath, { readonly: true, fileMustExist: true, nativeBinding });
     const version = Number(db.pragma('user_version', { simple: true }));
-    const quick = String(db.pragma('quick_check', { simple: true }));
-    if (quick !== 'ok') {
-      print(`FAIL database: ${dbPath} is damaged (quick_check: ${quick}). Do not delete it; restore the latest backup (see the IT guide) or contact support.`);
+    const problems = fullIntegrityCheck(db);
+    if (problems.length) {
+      print(damagedLine(dbPath, problems, nativeBinding));
       return { code: EXIT.database, schema: version };
     }
     if (version > latest) {
@@ -197,6 +210,7 @@ function checkDatabase(dbPath: string, print: (line: string) => void, nativeBind
     }
     const pending = MIGRATIONS.filter((m) => m.version > version).length;
     print(`ok   database: ${dbPath} (schema ${version}${pending ? `, ${pending} migration(s) will run at next start after a backup` : ''})`);
+    for (const line of storeReport(db, dbPath, version, nativeBinding)) print(line);
     return { code: EXIT.ok, schema: version > 0 && hasTable(db, 'settings') ? version : 0 };
   } catch (err) {
     print(`FAIL database: ${dbPath} cannot be opened (${(err as Error).message}). Check the file's permissions and that the disk is healthy; do not delete it.`);

@@ -58,6 +58,10 @@ function validationMessage(error: z.ZodError): string {
   return n === 1 ? first.message : `${first.message} (and ${n - 1} more problem${n > 2 ? 's' : ''})`;
 }
 
+/** The code of every call refused because the database is damaged. */
+export const STORE_DAMAGED = 'store.corrupt';
+const logged = new WeakSet<StoreError>();
+
 export function toApiError(err: unknown, services: Pick<AppServices, 'logError'>, method: string): ApiError {
   if (err instanceof ApiFailure) return err.toApiError();
   if (err instanceof DomainValidationError) {
@@ -68,7 +72,14 @@ export function toApiError(err: unknown, services: Pick<AppServices, 'logError'>
   if (err instanceof StoreError) {
     if (err.kind === 'not_found') return { kind: 'not_found', message: err.message, code: 'store.not_found' };
     if (err.kind === 'conflict') return { kind: 'conflict', message: err.message, code: 'store.conflict' };
-    services.logError(`${method} (store ${err.kind})`, err);
+    // A damaged store refuses every call with the same error: log it once, not once per call.
+    if (err.kind !== 'corrupt' || !logged.has(err)) services.logError(`${method} (store ${err.kind})`, err);
+    if (err.kind === 'corrupt') {
+      logged.add(err);
+      // `store.corrupt` is what the renderer turns into its "the database is damaged: call IT"
+      // screen; the message names the file and the backup IT should restore.
+      return { kind: 'store', message: err.message, code: STORE_DAMAGED };
+    }
     return { kind: 'store', message: err.message, code: `store.${err.kind}` };
   }
   services.logError(method, err);

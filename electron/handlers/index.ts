@@ -7,6 +7,7 @@ import { guard } from './guard';
 import { inventoryHandlers } from './inventory';
 import { patientHandlers } from './patients';
 import { settingsHandlers } from './settings';
+import { storeHandlers } from './store';
 import { syncHandlers } from './sync';
 import type { HandlerTable, Implementations } from './types';
 import { userHandlers } from './users';
@@ -28,6 +29,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     ...userHandlers(services),
     ...syncHandlers(services),
     ...settingsHandlers(services),
+    ...storeHandlers(services),
   };
   const table: Partial<Record<MethodName, unknown>> = {};
   for (const method of METHOD_NAMES) table[method] = guard(services, method, impls[method] as never);

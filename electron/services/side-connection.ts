@@ -1,3 +1,4 @@
+import { writeTransactions } from '../store/transactions';
 import Database from 'better-sqlite3';
 import { createAudit } from '../store/audit';
 import type { StoreContext } from '../store/context';
@@ -47,7 +48,10 @@ export function openSideConnection(path: string, options: SideConnectionOptions 
       newControlId: () => newControlId(now()),
       utcOffsetMinutes: (at) => -at.getTimezoneOffset(),
       audit,
+      transaction: writeTransactions(db),
       readTransaction: (fn) => db.transaction(fn)(),
+      // A side connection reads settings only; there is no index damage to tell apart here.
+      confirmMissing: () => undefined,
     };
     return {
       db,

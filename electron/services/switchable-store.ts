@@ -1,4 +1,5 @@
-import type { DurabilityReport, LocalStore } from '../store';
+import type { DurabilityReport, LocalStore, StoreError } from '../store';
+import type { StoreDiagnostics } from '../store/diagnostics';
 
 // The store the services and the handler table hold: it forwards every call to the database of
 // the mode in use, so a mode switch replaces one file with the other without rebuilding the
@@ -9,7 +10,7 @@ import type { DurabilityReport, LocalStore } from '../store';
 // The sync engine is never given this store: an engine works on its own file from start to
 // stop, so what it recovers or sends always belongs to its mode.
 
-type Repos = Pick<LocalStore, 'patients' | 'doses' | 'lots' | 'clinicians' | 'users' | 'outbox' | 'audit' | 'settings'>;
+type Repos = Pick<LocalStore, 'patients' | 'doses' | 'lots' | 'clinicians' | 'users' | 'outbox' | 'workQueue' | 'audit' | 'settings'>;
 
 export class SwitchableStore implements LocalStore {
   readonly patients: LocalStore['patients'];
@@ -18,6 +19,7 @@ export class SwitchableStore implements LocalStore {
   readonly clinicians: LocalStore['clinicians'];
   readonly users: LocalStore['users'];
   readonly outbox: LocalStore['outbox'];
+  readonly workQueue: LocalStore['workQueue'];
   readonly audit: LocalStore['audit'];
   readonly settings: LocalStore['settings'];
 
@@ -28,6 +30,7 @@ export class SwitchableStore implements LocalStore {
     this.clinicians = this.forward('clinicians');
     this.users = this.forward('users');
     this.outbox = this.forward('outbox');
+    this.workQueue = this.forward('workQueue');
     this.audit = this.forward('audit');
     this.settings = this.forward('settings');
   }
@@ -51,6 +54,18 @@ export class SwitchableStore implements LocalStore {
 
   checkDurability(): DurabilityReport {
     return this.current.checkDurability();
+  }
+
+  damage(): StoreError | undefined {
+    return this.current.damage();
+  }
+
+  waitingAuditRows(): number {
+    return this.current.waitingAuditRows();
+  }
+
+  diagnostics(): StoreDiagnostics {
+    return this.current.diagnostics();
   }
 
   /** Puts `next` in use and returns the one it replaces (the caller closes it). */

@@ -41,7 +41,7 @@ export function createClinicianRepo(ctx: StoreContext): ClinicianRepo {
   return {
     create(input, actor) {
       const f = parse(input);
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         const id = ctx.newId();
         insert.run(params(id, f));
         ctx.audit(auditAs(actor, 'clinician.create', 'clinician', id));
@@ -50,7 +50,7 @@ export function createClinicianRepo(ctx: StoreContext): ClinicianRepo {
     },
     update(id, input, actor) {
       const f = parse(input);
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         load(id);
         update.run(params(id, f));
         ctx.audit(auditAs(actor, 'clinician.update', 'clinician', id));
@@ -58,7 +58,7 @@ export function createClinicianRepo(ctx: StoreContext): ClinicianRepo {
       })();
     },
     setActive(id, active, actor) {
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         load(id);
         setActive.run({ id, active: active ? 1 : 0, at: nowIso(ctx) });
         ctx.audit(auditAs(actor, active ? 'clinician.activate' : 'clinician.deactivate', 'clinician', id));

@@ -133,7 +133,7 @@ export function createDoseRepo(ctx: StoreContext, lots: LotInternals, outbox: Ou
 
   return {
     record(input, actor, today) {
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         const { fields, patient } = validate(input, today);
         const id = ctx.newId();
         const at = nowIso(ctx);
@@ -159,7 +159,7 @@ export function createDoseRepo(ctx: StoreContext, lots: LotInternals, outbox: Ou
     },
 
     edit(id, input, expectedVersion, actor, today) {
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         const current = load(id);
         if (current.deleted_at) throw new StoreError('conflict', 'This dose was deleted, so it cannot be edited. Record it again if it was given.');
         if (current.version !== expectedVersion) throw conflict('dose', expectedVersion, current.version);
@@ -210,7 +210,7 @@ export function createDoseRepo(ctx: StoreContext, lots: LotInternals, outbox: Ou
 
     remove(id, reason, actor) {
       if (!reason?.trim()) throw invalid('dose.deleteReason', 'dose.delete_reason_missing', 'Say why this dose is being deleted (e.g. recorded on the wrong patient).');
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         const current = load(id);
         if (current.deleted_at) return { dose: toDose(current) };
         markDeleted.run({ id, reason: reason.trim(), at: nowIso(ctx) });
@@ -238,7 +238,7 @@ export function createDoseRepo(ctx: StoreContext, lots: LotInternals, outbox: Ou
     get(id, actor) {
       return ctx.readTransaction(() => {
         const row = byId.get(id) as DoseRow | undefined;
-        if (!row) return undefined;
+        if (!row) return ctx.confirmMissing('doses', id);
         ctx.audit(auditAs(actor, 'dose.read', 'dose', id, { patientId: row.patient_id }));
         return withStatus(row);
       });

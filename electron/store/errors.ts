@@ -1,3 +1,5 @@
+import { statfsSync } from 'node:fs';
+
 // SQLite and file-system failures, classified into what the person at the screen (or the IT
 // admin behind them) can do about each. Callers never see a raw SqliteError.
 
@@ -30,7 +32,7 @@ export class StoreError extends Error {
 
 const ADVICE: Record<Exclude<StoreErrorKind, 'newer_version' | 'not_found' | 'conflict'>, string> = {
   corrupt:
-    'The DoseDesk database file is damaged. Nothing was saved. Do not delete or replace the file: close DoseDesk and call IT, who can restore it from the latest backup (files ending in .bak beside it).',
+    'The DoseDesk database file is damaged. Nothing was saved. Do not delete or replace the file: close DoseDesk and call IT; DoseDesk names the backup it checked and found whole on its damage screen and in --check-config.',
   read_only:
     'DoseDesk cannot write to its database (the file or its folder is read-only, or the disk was unplugged). Nothing was saved. Ask IT to check the permissions of the DoseDesk data folder.',
   disk_full:
@@ -63,14 +65,42 @@ export function kindForCode(code: string | undefined): StoreErrorKind | undefine
   return undefined;
 }
 
-/** Turns anything thrown by better-sqlite3 or node:fs into a StoreError; returns other errors unchanged. */
-export function classifyError(err: unknown, doing?: string): unknown {
+/** Below this much free space, an I/O error from SQLite is the disk being full (SQLite then reports e.g. SQLITE_IOERR_SHMSIZE). */
+export const NEARLY_FULL_BYTES = 2 * 1024 * 1024;
+
+/** Free bytes for an unprivileged writer on the disk holding `folder`, when the OS says. */
+export function freeBytes(folder: string): number | undefined {
+  try {
+    const s = statfsSync(folder);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+function diskFullAdvice(folder: string | undefined, free: number | undefined): string {
+  if (!folder) return ADVICE.disk_full;
+  const left = free === undefined ? '' : ` (${Math.floor(free / 1024)} KB free)`;
+  return `The disk that holds the DoseDesk data folder ${folder} is full${left}, so DoseDesk could not write to its database. Nothing was saved and nothing was lost. Free some disk space (empty the recycle bin, remove large downloads) or ask IT to, then try again.`;
+}
+
+/**
+ * Turns anything thrown by better-sqlite3 or node:fs into a StoreError; returns other errors
+ * unchanged. With the data `folder`, an I/O error on a disk with (almost) no space left is
+ * reported as the full disk it is, not as a disk fault.
+ */
+export function classifyError(err: unknown, doing?: string, folder?: string): unknown {
   if (err instanceof StoreError) return err;
   const code = codeOf(err);
-  const kind = kindForCode(code);
+  let kind = kindForCode(code);
   if (!kind) return err;
+  let free: number | undefined;
+  if ((kind === 'io' || kind === 'disk_full') && folder) {
+    free = freeBytes(folder);
+    if (kind === 'io' && free !== undefined && free < NEARLY_FULL_BYTES) kind = 'disk_full';
+  }
   const detail = err instanceof Error ? err.message : String(err);
-  const advice = ADVICE[kind as keyof typeof ADVICE];
+  const advice = kind === 'disk_full' ? diskFullAdvice(folder, free) : ADVICE[kind as keyof typeof ADVICE];
   const prefix = doing ? `While ${doing}: ` : '';
   return new StoreError(kind, `${prefix}${advice} (${code}: ${detail})`, { code, cause: err });
 }

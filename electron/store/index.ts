@@ -2,4 +2,5 @@ export { openStore, type DurabilityReport, type LocalStore, type OpenStoreOption
 export { StoreError, STORE_ERROR_KINDS, type StoreErrorKind } from './errors';
 export type { StoreLogger } from './migrate';
 export type { PatientImport } from './patients';
+export type { BackupView, StoreDiagnostics } from './diagnostics';
 export * from './types';

@@ -58,7 +58,7 @@ export function createLotRepo(ctx: StoreContext): LotRepo & LotInternals {
       const parsed = lotInputSchema.safeParse(input);
       if (!parsed.success) throw new DomainValidationError(issuesFromZod(parsed.error, 'lot'));
       const f = parsed.data;
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         const id = ctx.newId();
         insert.run({ id, lot_number: f.lotNumber, cvx: f.cvx, expiration_date: f.expirationDate, doses_on_hand: f.dosesOnHand, data: JSON.stringify(f), at: nowIso(ctx) });
         ctx.audit(auditAs(actor, 'lot.receive', 'lot', id, { lotNumber: f.lotNumber, cvx: f.cvx, doses: f.dosesOnHand }));
@@ -70,14 +70,14 @@ export function createLotRepo(ctx: StoreContext): LotRepo & LotInternals {
         throw new DomainValidationError([{ path: 'lot.delta', code: 'lot.delta_invalid', message: 'Adjust by a whole number of doses other than zero.' }]);
       }
       if (!reason.trim()) throw new DomainValidationError([{ path: 'lot.reason', code: 'lot.reason_missing', message: 'Say why the count changes (e.g. wasted, count corrected).' }]);
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         change(id, delta);
         ctx.audit(auditAs(actor, 'lot.adjust', 'lot', id, { delta, reason: reason.trim() }));
         return load(id);
       })();
     },
     setActive(id, active, actor) {
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         load(id);
         setActive.run({ id, active: active ? 1 : 0, at: nowIso(ctx) });
         ctx.audit(auditAs(actor, active ? 'lot.activate' : 'lot.deactivate', 'lot', id));

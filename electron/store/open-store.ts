@@ -1,18 +1,23 @@
-import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { createAudit } from './audit';
 import { createClinicianRepo } from './clinicians';
 import type { StoreContext } from './context';
 import { createDoseRepo } from './doses';
-import { StoreError, classifyError } from './errors';
+import { damageError } from './damage';
+import { storeDiagnostics } from './diagnostics';
+import { NEARLY_FULL_BYTES, StoreError, classifyError, freeBytes } from './errors';
+import { StoreHealth, guarded } from './guarded';
 import { newControlId, newRecordId } from './ids';
+import { writeTransactions } from './transactions';
 import { createLotRepo } from './lots';
-import { migrate, type StoreLogger } from './migrate';
+import { migrate, type MigrateOptions, type StoreLogger } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
 import { createOutboxRepo } from './outbox';
 import { createPatientRepo, type PatientImport } from './patients';
 import { createSettingsRepo } from './settings';
+import { checkStoreFile, createStoreFile } from './store-file';
+import { FULL_CHECK_EVERY_DAYS, INTEGRITY_KEY, fullCheckDue, readHealth, writeHealth, type CheckRun, type IntegrityRecord } from './store-health';
 import type { PatientRepo, Store } from './types';
 import { createUserRepo } from './users';
 import { createWorkQueueRepo } from './work-queue';
@@ -27,6 +32,8 @@ export interface OpenStoreOptions {
   logger?: StoreLogger;
   /** How long a write waits for another connection's lock before failing as `busy`. */
   busyTimeoutMs?: number;
+  /** Days between full integrity checks at start (quick_check in between); default 7. */
+  fullCheckEveryDays?: number;
   /** Tests only: a different migration list. */
   migrations?: readonly Migration[];
   /** Tests only: stands in for `process.platform` (fullfsync is a macOS setting). */
@@ -44,6 +51,10 @@ export interface LocalStore extends Store {
   readonly patients: PatientRepo & PatientImport;
   /** The settings read back after the first write at open (for the IT diagnostics screen). */
   readonly durability: DurabilityReport;
+  /** The damage found since open, if any: every call is then refused with it (see guarded.ts). */
+  damage(): StoreError | undefined;
+  /** Audit rows of reads made while the disk was full, not yet written (see audit.ts). */
+  waitingAuditRows(): number;
   /** Reads the settings back now; throws a `durability` StoreError if they are not as required. */
   checkDurability(): DurabilityReport;
 }
@@ -58,26 +69,6 @@ export interface DurabilityReport {
 }
 
 const SYNCHRONOUS_FULL = 2;
-
-/** Wraps every method so callers see a classified StoreError, never a raw SqliteError. */
-function guarded<T extends object>(repo: T, what: string): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(repo) as [string, unknown][]) {
-    if (typeof value !== 'function') {
-      out[key] = value;
-      continue;
-    }
-    const fn = value as (...args: unknown[]) => unknown;
-    out[key] = (...args: unknown[]) => {
-      try {
-        return fn(...args);
-      } catch (err) {
-        throw classifyError(err, what);
-      }
-    };
-  }
-  return out as T;
-}
 
 function configure(db: Database.Database, platform: NodeJS.Platform, busyTimeoutMs: number): void {
   const mode = db.pragma('journal_mode = WAL', { simple: true });
@@ -119,16 +110,40 @@ export function verifyDurability(db: Database.Database, platform: NodeJS.Platfor
   return report;
 }
 
-function quickCheck(db: Database.Database): void {
-  const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
-  const first = rows[0]?.quick_check;
-  if (rows.length !== 1 || first !== 'ok') {
-    throw new StoreError(
-      'corrupt',
-      `The DoseDesk database file is damaged (${rows.map((r) => r.quick_check).join('; ')}). DoseDesk stopped before writing anything. Do not delete the file: close DoseDesk and call IT to restore the latest backup.`,
-      { code: 'SQLITE_CORRUPT' },
-    );
+/**
+ * The check at every start: `quick_check` (page structure), or the full `integrity_check`
+ * (every index against its table, which quick_check skips) when the last full one is more
+ * than FULL_CHECK_EVERY_DAYS old. Returns what ran, for the health record.
+ */
+function startupCheck(db: Database.Database, path: string, now: Date, everyDays: number, nativeBinding: string | undefined): { record: IntegrityRecord; ran: 'integrity_check' | 'quick_check' } {
+  let previous: IntegrityRecord | undefined;
+  try {
+    previous = readHealth<IntegrityRecord>(db, INTEGRITY_KEY);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw damageError(path, `the store's own integrity record could not be read (${err.message})`, { nativeBinding });
   }
+  const full = fullCheckDue(previous, now, everyDays);
+  const pragma = full ? 'integrity_check' : 'quick_check';
+  const rows = (db.pragma(`${pragma}(5)`) as Record<string, string>[]).map((r) => Object.values(r)[0] ?? '');
+  if (rows.length !== 1 || rows[0] !== 'ok') throw damageError(path, `${pragma} at start: ${rows.join('; ')}`, { nativeBinding });
+  const run: CheckRun = { at: now.toISOString(), result: 'ok' };
+  return { record: full ? { lastFull: run, lastQuick: run } : { ...previous, lastQuick: run }, ran: pragma };
+}
+
+/** The compiled SQLite module itself would not load: an installation problem, not the data. */
+function loadFailure(err: unknown): StoreError | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'MODULE_NOT_FOUND' || code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|invalid ELF|not a valid Win32/i.test(String((err as Error).message))) {
+    return new StoreError('io', `DoseDesk's database module could not be loaded, so no database was opened. Reinstall DoseDesk (IT: the better-sqlite3 build must match this Electron version). (${(err as Error).message})`, { code, cause: err });
+  }
+  return undefined;
+}
+
+/** A corrupt error from SQLite at open, with the advice only this module can give (which backup). */
+function withRecoveryAdvice(err: unknown, path: string, nativeBinding: string | undefined): unknown {
+  if (!(err instanceof StoreError) || err.kind !== 'corrupt' || err.message.includes(path)) return err;
+  return damageError(path, `SQLite: ${err.cause instanceof Error ? err.cause.message : err.message}`, { nativeBinding, code: err.code, cause: err });
 }
 
 /**
@@ -138,27 +153,38 @@ function quickCheck(db: Database.Database): void {
 export function openStore(path: string, options: OpenStoreOptions = {}): LocalStore {
   const now = options.now ?? (() => new Date());
   const platform = options.platform ?? process.platform;
-  if (!existsSync(dirname(path))) {
-    throw new StoreError('io', `The DoseDesk data folder ${dirname(path)} does not exist (a network drive not connected, or a removed disk?). Ask IT to restore it; DoseDesk will not start with an empty database in its place.`);
+  const migrations = options.migrations ?? MIGRATIONS;
+  const migrateOptions: MigrateOptions = {
+    logger: options.logger,
+    now,
+    nativeBinding: options.nativeBinding,
+    damaged: (detail) => damageError(path, detail, { nativeBinding: options.nativeBinding }),
+  };
+  if (checkStoreFile(path, { nativeBinding: options.nativeBinding }) === 'first_start') {
+    try {
+      createStoreFile(path, (fresh) => migrate(fresh, path, migrations, migrateOptions), { nativeBinding: options.nativeBinding });
+    } catch (err) {
+      throw loadFailure(err) ?? classifyError(err, `creating a new database at ${path}`, dirname(path));
+    }
   }
   let db: Database.Database;
   try {
     db = new Database(path, { nativeBinding: options.nativeBinding });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|invalid ELF|not a valid Win32/i.test(String((err as Error).message))) {
-      // The compiled SQLite module itself would not load: an installation problem, not the data.
-      throw new StoreError('io', `DoseDesk's database module could not be loaded, so no database was opened. Reinstall DoseDesk (IT: the better-sqlite3 build must match this Electron version). (${(err as Error).message})`, { code, cause: err });
-    }
-    throw classifyError(err, `opening the database at ${path}`);
+    throw loadFailure(err) ?? withRecoveryAdvice(classifyError(err, `opening the database at ${path}`, dirname(path)), path, options.nativeBinding);
   }
+  const health = new StoreHealth(path, options.nativeBinding);
   try {
     configure(db, platform, options.busyTimeoutMs ?? 5000);
-    quickCheck(db);
-    const outcome = migrate(db, path, options.migrations ?? MIGRATIONS, options.logger);
+    const check = startupCheck(db, path, now(), options.fullCheckEveryDays ?? FULL_CHECK_EVERY_DAYS, options.nativeBinding);
+    const outcome = migrate(db, path, migrations, migrateOptions);
 
     const audit = createAudit(db, now);
+    const transaction = writeTransactions(db, audit.hooks);
+    const auditRepo = audit.repo(transaction);
+    const folder = dirname(path);
     const makeControlId = options.controlIdFactory ?? newControlId;
+    const hiddenByIndex = new Map<string, Database.Statement>();
     const ctx: StoreContext = {
       db,
       now,
@@ -166,20 +192,44 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       newControlId: () => makeControlId(now()),
       utcOffsetMinutes: options.utcOffsetMinutes ?? ((at) => -at.getTimezoneOffset()),
       audit: audit.append,
+      transaction,
       readTransaction(fn) {
         // Search while typing writes one audit row per keystroke pause; an fsync for each would
-        // cost more than the search itself.
+        // cost more than the search itself. The audit row makes it a write: it takes the lock first.
         db.pragma('synchronous = NORMAL');
         try {
-          return db.transaction(fn)();
+          // While rows wait and the disk is still full, trying to write them all again with
+          // every read would only fail again, slower each time.
+          const stillFull = audit.waiting() > 0 && (freeBytes(folder) ?? Number.POSITIVE_INFINITY) < NEARLY_FULL_BYTES;
+          if (stillFull) return audit.whileDiskFull(() => db.transaction(fn).deferred());
+          return transaction(fn)();
+        } catch (err) {
+          const classified = classifyError(err, 'reading', folder);
+          if (!(classified instanceof StoreError) || classified.kind !== 'disk_full') throw err;
+          // A full disk must not keep a nurse from reading a chart: the read runs again without
+          // writing, and its audit row waits in memory for the next write that finds space.
+          if (audit.waiting() === 0) options.logger?.warn('store: disk full; audit rows of reads wait in memory until space returns', { folder });
+          return audit.whileDiskFull(() => db.transaction(fn).deferred());
         } finally {
           db.pragma('synchronous = FULL');
         }
       },
+      confirmMissing(table, id) {
+        let scan = hiddenByIndex.get(table);
+        if (!scan) {
+          scan = db.prepare(`SELECT 1 FROM ${table} NOT INDEXED WHERE id = ?`);
+          hiddenByIndex.set(table, scan);
+        }
+        if (scan.get(id) !== undefined) {
+          throw health.markDamaged(damageError(path, `record ${id} is in the ${table} table but missing from its index, so lookups no longer find it`, { nativeBinding: options.nativeBinding, code: 'SQLITE_CORRUPT_INDEX' }));
+        }
+        return undefined;
+      },
     };
     // The first write of this connection; the durability settings are only trustworthy after one.
-    audit.repo.append({ userId: null, action: 'store.open', detail: { schemaVersion: outcome.to, migratedFrom: outcome.from === outcome.to ? undefined : outcome.from } });
+    auditRepo.append({ userId: null, action: 'store.open', detail: { schemaVersion: outcome.to, migratedFrom: outcome.from === outcome.to ? undefined : outcome.from, check: check.ran } });
     const durability = verifyDurability(db, platform);
+    transaction(() => writeHealth(db, now().toISOString(), { integrity: check.record, durability: { at: now().toISOString(), ...durability } }))();
 
     const lots = createLotRepo(ctx);
     const outbox = createOutboxRepo(ctx);
@@ -187,24 +237,37 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       path,
       schemaVersion: outcome.to,
       durability,
-      patients: guarded(createPatientRepo(ctx), 'working with patient records'),
-      doses: guarded(createDoseRepo(ctx, lots, outbox), 'saving or reading doses'),
-      lots: guarded(lots, 'working with the lot inventory'),
-      clinicians: guarded(createClinicianRepo(ctx), 'working with clinicians'),
-      users: guarded(createUserRepo(ctx), 'working with user accounts'),
-      outbox: guarded(outbox, 'updating the reporting queue'),
-      workQueue: guarded(createWorkQueueRepo(ctx, outbox), 'working with the work queue'),
-      audit: guarded(audit.repo, 'working with the audit trail'),
-      settings: guarded(createSettingsRepo(ctx), 'working with settings'),
+      patients: guarded(createPatientRepo(ctx), 'working with patient records', health),
+      doses: guarded(createDoseRepo(ctx, lots, outbox), 'saving or reading doses', health),
+      lots: guarded(lots, 'working with the lot inventory', health),
+      clinicians: guarded(createClinicianRepo(ctx), 'working with clinicians', health),
+      users: guarded(createUserRepo(ctx), 'working with user accounts', health),
+      outbox: guarded(outbox, 'updating the reporting queue', health),
+      workQueue: guarded(createWorkQueueRepo(ctx, outbox), 'working with the work queue', health),
+      audit: guarded(auditRepo, 'working with the audit trail', health),
+      settings: guarded(createSettingsRepo(ctx), 'working with settings', health),
+      damage: () => health.damaged,
+      waitingAuditRows: () => audit.waiting(),
+      diagnostics: () =>
+        storeDiagnostics(path, { db: db.open ? db : undefined, schemaVersion: outcome.to, waitingAuditRows: audit.waiting(), damage: health.damaged?.message, nativeBinding: options.nativeBinding }),
       checkDurability: () => verifyDurability(db, platform),
       close() {
-        if (db.open) db.close();
+        if (!db.open) return;
+        if (audit.waiting() > 0 && !health.damaged) {
+          try {
+            // One last try to write what waited for disk space.
+            transaction(() => undefined)();
+          } catch (err) {
+            options.logger?.warn('store: audit rows of reads made while the disk was full were lost at close', { rows: audit.waiting(), error: err instanceof Error ? err.message : String(err) });
+          }
+        }
+        db.close();
       },
     };
     options.logger?.info('store: opened', { path, schemaVersion: outcome.to });
     return store;
   } catch (err) {
     db.close();
-    throw classifyError(err, `opening the database at ${path}`);
+    throw withRecoveryAdvice(classifyError(err, `opening the database at ${path}`, dirname(path)), path, options.nativeBinding);
   }
 }

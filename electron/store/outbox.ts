@@ -199,7 +199,7 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     }
   }
 
-  const storeMessages = db.transaction((messages: readonly { seq: number; text: string }[]): OutboxEntry[] => {
+  const storeMessages = ctx.transaction((messages: readonly { seq: number; text: string }[]): OutboxEntry[] => {
     const at = nowIso(ctx);
     for (const m of messages) {
       load(m.seq);
@@ -207,11 +207,11 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     }
     return messages.map((m) => toEntry(load(m.seq)));
   });
-  const recordAll = db.transaction((outcomes: readonly OutboxOutcome[]): OutboxClosure[] => outcomes.flatMap(apply));
+  const recordAll = ctx.transaction((outcomes: readonly OutboxOutcome[]): OutboxClosure[] => outcomes.flatMap(apply));
 
   return {
     claimDue(now, limit, maxBackoffMs) {
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         const at = now.toISOString();
         const cap = new Date(now.getTime() + Math.max(0, maxBackoffMs)).toISOString();
         const seqs = (due.all({ now: at, cap, limit: Math.max(0, Math.trunc(limit)) }) as { seq: number }[]).map((r) => r.seq);

@@ -207,7 +207,7 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
   return {
     create(input, actor) {
       const fields = parsePatient(input, today());
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         assertMrnFree(fields.mrn);
         const id = ctx.newId();
         insertRow(id, fields, nowIso(ctx));
@@ -218,7 +218,7 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
 
     update(id, input, expectedVersion, actor) {
       const fields = parsePatient(input, today());
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         const current = byId.get(id) as PatientRow | undefined;
         if (!current) throw notFound('Patient', id);
         if (current.version !== expectedVersion) throw conflict('patient record', expectedVersion, current.version);
@@ -240,7 +240,7 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
     get(id, actor) {
       return ctx.readTransaction(() => {
         const row = byId.get(id) as PatientRow | undefined;
-        if (!row) return undefined;
+        if (!row) return ctx.confirmMissing('patients', id);
         ctx.audit(auditAs(actor, 'patient.read', 'patient', id));
         return toPatient(row);
       });
@@ -286,7 +286,7 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
     },
 
     importMany(inputs, actor) {
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         let n = 0;
         const at = nowIso(ctx);
         const day = today();

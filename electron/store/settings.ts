@@ -17,7 +17,7 @@ export function createSettingsRepo(ctx: StoreContext): SettingsRepo {
     },
     set(key, value, actor) {
       if (value === undefined) throw new TypeError(`Setting ${key}: store null to clear a value, not undefined.`);
-      db.transaction(() => {
+      ctx.transaction(() => {
         put.run({ key, value: JSON.stringify(value), at: nowIso(ctx) });
         ctx.audit(auditAs(actor, 'settings.set', 'setting', key));
       })();

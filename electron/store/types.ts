@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditInput } from './audit-types';
+import type { StoreDiagnostics } from './diagnostics';
 import type { Clinician, ClinicianInput } from '../domain/clinician';
 import type { Dose, DoseInput, ReportingState } from '../domain/dose';
 import type { FieldIssue } from '../domain/errors';
@@ -358,6 +359,8 @@ export interface Store {
   readonly settings: SettingsRepo;
   /** Schema version after migrations (the highest migration number applied). */
   readonly schemaVersion: number;
+  /** The file, its durability settings, integrity checks and backups, for IT (never throws for damage). */
+  diagnostics(): StoreDiagnostics;
   close(): void;
 }
 

@@ -66,7 +66,7 @@ export function createUserRepo(ctx: StoreContext): UserRepo {
       if (!parsed.success) throw new DomainValidationError(issuesFromZod(parsed.error, 'user'));
       if (!input.passwordHash) throw new DomainValidationError([{ path: 'user.password', code: 'user.password_missing', message: 'Set a password.' }]);
       const f = parsed.data;
-      return db.transaction(() => {
+      return ctx.transaction(() => {
         if (byUsername.get(f.username)) {
           throw new DomainValidationError([{ path: 'user.username', code: 'user.username_taken', message: `The user name ${f.username} is taken. Choose another.` }]);
         }
@@ -91,7 +91,7 @@ export function createUserRepo(ctx: StoreContext): UserRepo {
       return (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
     },
     setPasswordHash(id, hash, actor) {
-      db.transaction(() => {
+      ctx.transaction(() => {
         load(id);
         setHash.run({ id, value: hash, at: nowIso(ctx) });
         ctx.audit(auditAs(actor, 'user.password_changed', 'user', id));
@@ -100,28 +100,28 @@ export function createUserRepo(ctx: StoreContext): UserRepo {
     setRole(id, role, actor) {
       const parsed = roleSchema.safeParse(role);
       if (!parsed.success) throw new DomainValidationError(issuesFromZod(parsed.error, 'user.role'));
-      db.transaction(() => {
+      ctx.transaction(() => {
         const before = load(id);
         setRole.run({ id, value: parsed.data, at: nowIso(ctx) });
         ctx.audit(auditAs(actor, 'user.role_changed', 'user', id, { from: before.role, to: parsed.data }));
       })();
     },
     setActive(id, active, actor) {
-      db.transaction(() => {
+      ctx.transaction(() => {
         load(id);
         setActive.run({ id, value: active ? 1 : 0, at: nowIso(ctx) });
         ctx.audit(auditAs(actor, active ? 'user.activate' : 'user.deactivate', 'user', id));
       })();
     },
     recordFailedSignIn(id, lockedUntil) {
-      db.transaction(() => {
+      ctx.transaction(() => {
         load(id);
         failed.run({ id, locked: lockedUntil ?? null, at: nowIso(ctx) });
         ctx.audit(auditAs({ userId: id }, 'user.sign_in_failed', 'user', id, lockedUntil ? { lockedUntil } : undefined));
       })();
     },
     recordSuccessfulSignIn(id) {
-      db.transaction(() => {
+      ctx.transaction(() => {
         load(id);
         succeeded.run({ id, at: nowIso(ctx) });
         ctx.audit(auditAs({ userId: id }, 'user.sign_in', 'user', id));

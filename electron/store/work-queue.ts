@@ -114,7 +114,7 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
     return { seq, code: 'not_waiting', message: `Report ${seq} is no longer ${what} (someone fixed, resent or reviewed it). Reload the work queue.` };
   }
 
-  const acknowledge = db.transaction((seqs: readonly number[], actor: Parameters<WorkQueueRepo['acknowledge']>[1]) => {
+  const acknowledge = ctx.transaction((seqs: readonly number[], actor: Parameters<WorkQueueRepo['acknowledge']>[1]) => {
     const at = nowIso(ctx);
     const acknowledged: number[] = [];
     const skipped: WorkQueueSkip[] = [];
@@ -130,7 +130,7 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
     return { acknowledged, skipped };
   });
 
-  const dismiss = db.transaction((seq: number, reason: string, actor: Parameters<WorkQueueRepo['dismiss']>[2]): WorkQueueEntry => {
+  const dismiss = ctx.transaction((seq: number, reason: string, actor: Parameters<WorkQueueRepo['dismiss']>[2]): WorkQueueEntry => {
     const why = reason.trim();
     if (why.length < 3) {
       throw new DomainValidationError([{ path: 'reason', code: 'queue.dismiss_reason_missing', message: 'Say why DoseDesk should stop reporting this dose (e.g. keyed in the MIIS web site).' }]);
@@ -183,7 +183,7 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
     return report;
   }
 
-  const resend = db.transaction((actor: Parameters<WorkQueueRepo['resubmitRejected']>[0], seqs?: readonly number[]) => {
+  const resend = ctx.transaction((actor: Parameters<WorkQueueRepo['resubmitRejected']>[0], seqs?: readonly number[]) => {
     const wanted = seqs ? [...new Set(seqs)] : (openRejected.all() as { seq: number }[]).map((r) => r.seq);
     const resent: ResubmittedReport[] = [];
     const skipped: WorkQueueSkip[] = [];

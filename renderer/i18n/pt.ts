@@ -5,6 +5,12 @@ import type { Catalog } from './en';
 export const pt: Catalog = {
   'app.loading': 'Carregando…',
   'app.language': 'Idioma',
+  'damage.title': 'O banco de dados está danificado: ligue para a TI',
+  'damage.intro': 'O DoseDesk encontrou danos no seu banco de dados e parou de gravar nele, para que nada mais se perca. Nada pode ser registrado ou consultado até que a TI o restaure.',
+  'damage.stepPaper': 'Anote em papel cada dose que aplicar agora, com o número do lote, para registrá-la quando o DoseDesk voltar.',
+  'damage.stepKeep': 'Não apague, mova nem copie você mesmo os arquivos do DoseDesk.',
+  'damage.stepCall': 'Ligue para a TI e leia para eles a mensagem abaixo.',
+  'damage.forIt': 'Para a TI',
   'nav.patients': 'Pacientes',
   'nav.signOut': 'Sair',
   'auth.signIn.title': 'Entrar',

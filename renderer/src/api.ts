@@ -16,7 +16,17 @@ export function onSessionProblem(listener: SessionListener): () => void {
   return () => sessionListeners.delete(listener);
 }
 
-/** Awaits a call; a session problem is also announced to the app shell. */
+/** The code main gives every call it refuses because the database is damaged. */
+export const STORE_DAMAGED = 'store.corrupt';
+const damageListeners = new Set<SessionListener>();
+
+/** Called when any call finds the database damaged, so the app can show its recovery screen. */
+export function onStoreDamage(listener: SessionListener): () => void {
+  damageListeners.add(listener);
+  return () => damageListeners.delete(listener);
+}
+
+/** Awaits a call; a session problem or a damaged database is also announced to the app shell. */
 export async function run<T>(call: Promise<Result<T>>): Promise<Result<T>> {
   let result: Result<T>;
   try {
@@ -26,6 +36,9 @@ export async function run<T>(call: Promise<Result<T>>): Promise<Result<T>> {
   }
   if (!result.ok && (result.error.kind === 'unauthorized' || result.error.code === 'auth.session_locked')) {
     for (const l of sessionListeners) l(result.error);
+  }
+  if (!result.ok && result.error.code === STORE_DAMAGED) {
+    for (const l of damageListeners) l(result.error);
   }
   return result;
 }

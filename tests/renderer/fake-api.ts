@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { METHOD_NAMES, type Api, type MethodName, type MethodOutput, type PatientForecast, type Result, type SyncEvent, type SyncStatus, type WorkQueueItem, type WorkQueuePage } from '../../electron/api';
+import { METHOD_NAMES, type Api, type MethodName, type MethodOutput, type PatientForecast, type Result, type StoreDiagnostics, type SyncEvent, type SyncStatus, type WorkQueueItem, type WorkQueuePage } from '../../electron/api';
 import type { Lot } from '../../electron/domain/lot';
 import type { Patient } from '../../electron/domain/patient';
 import type { Clinician } from '../../electron/domain/clinician';
@@ -35,6 +35,7 @@ const defaults: Answers = {
   'sync.status': () => ok(STATUS),
   'sync.workQueue': () => ok(queuePage([])),
   'forecast.forPatient': (input) => ok({ ...EMPTY_FORECAST, patientId: (input as { patientId: string }).patientId }),
+  'store.diagnostics': () => ok(DIAGNOSTICS),
 };
 
 export function installFakeApi(answers: Answers = {}): FakeApi {
@@ -115,6 +116,19 @@ export function queuePage(items: WorkQueueItem[], over: Partial<WorkQueuePage> =
   const warnings = items.filter((i) => i.state === 'warning' && !i.review).length;
   return { items, total: items.length, counts: { rejected, warnings, acknowledged: 0, dismissed: 0 }, ...over };
 }
+
+/** A healthy database file with no backups yet: the default answer to store.diagnostics. */
+export const DIAGNOSTICS: StoreDiagnostics = {
+  path: '/home/clinic/.config/DoseDesk/dosedesk.sqlite3',
+  sizeBytes: 3 * 1024 * 1024,
+  walBytes: 64 * 1024,
+  freeBytes: 40 * 1024 ** 3,
+  schemaVersion: 30,
+  durability: { at: '2026-11-25T14:00:00.000Z', journalMode: 'wal', synchronous: 2, foreignKeys: true, fullfsync: false, sqliteVersion: '3.50.4' },
+  integrity: { lastFull: { at: '2026-11-20T14:00:00.000Z', result: 'ok' }, lastQuick: { at: '2026-11-25T14:00:00.000Z', result: 'ok' } },
+  backups: [],
+  waitingAuditRows: 0,
+};
 
 export const STATUS: SyncStatus = { state: 'idle', mode: 'training', pending: 0, sending: 0, accepted: 0, warning: 0, rejected: 0 };
 

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo, AuthStatus } from '../../../electron/api';
 import type { Patient } from '../../../electron/domain/patient';
 import { getLocale, initialLocale, LOCALES, setLocale, t, type Locale } from '../../i18n';
-import { api, onSessionProblem, run } from '../api';
+import { api, onSessionProblem, onStoreDamage, run } from '../api';
 import { FirstRunScreen, SignInScreen, UnlockScreen } from '../auth/AuthScreens';
 import { useActivityTouch } from '../auth/useActivityTouch';
 import { RecallScreen } from '../forecast/RecallScreen';
@@ -16,6 +16,7 @@ import { SyncProvider } from '../sync/SyncContext';
 import { WorkQueue } from '../sync/WorkQueue';
 import { Notice } from '../ui/Notice';
 import { CodeListsProvider } from './CodeLists';
+import { DamageScreen } from './DamageScreen';
 
 // The app shell: which screen (first run, sign in, unlock, or the clinic workspace), the
 // training banner, the always-visible sync bar, navigation and the global shortcuts.
@@ -36,6 +37,7 @@ export function App() {
   const [info, setInfo] = useState<AppInfo>();
   const [status, setStatus] = useState<AuthStatus>();
   const [failure, setFailure] = useState<string>();
+  const [damage, setDamage] = useState<string>();
   const [, setLocaleTick] = useState(getLocale());
 
   const reload = useCallback(async () => {
@@ -49,9 +51,12 @@ export function App() {
     void reload();
     const offSession = api().onSessionChange(() => void reload());
     const offProblem = onSessionProblem(() => void reload());
+    // Once damaged, always damaged for this run: main refuses every call from then on.
+    const offDamage = onStoreDamage((error) => setDamage((seen) => seen ?? error.message));
     return () => {
       offSession();
       offProblem();
+      offDamage();
     };
   }, [reload]);
 
@@ -67,7 +72,8 @@ export function App() {
 
   const training = (status?.mode ?? info?.mode) === 'training';
   let body;
-  if (failure && !status) body = <Notice tone="error">{t('app.unexpected', { message: failure })}</Notice>;
+  if (damage) body = <DamageScreen message={damage} />;
+  else if (failure && !status) body = <Notice tone="error">{t('app.unexpected', { message: failure })}</Notice>;
   else if (!status) body = <p>{t('app.loading')}</p>;
   else if (status.state === 'needs_first_admin') body = <FirstRunScreen onDone={setStatus} />;
   else if (status.state === 'signed_out') body = <SignInScreen onDone={setStatus} />;

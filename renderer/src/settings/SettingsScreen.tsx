@@ -5,10 +5,12 @@ import { t, type MessageKey } from '../../i18n';
 import { api, fieldErrors, formatDateTime, run, type FieldErrors } from '../api';
 import { SelectField, TextField } from '../ui/Field';
 import { Notice } from '../ui/Notice';
+import { StorageSection } from './StorageSection';
 import { UsersSection } from './UsersSection';
 
 // What an administrator manages in the app: staff accounts, the clinicians whose names go on
-// doses, and the MIIS connection (values IT's file leaves open, credentials, a test, the mode).
+// doses, the MIIS connection (values IT's file leaves open, credentials, a test, the mode), and
+// what IT needs to know about the database file.
 
 export function SettingsScreen({ isAdmin }: { isAdmin: boolean }) {
   if (!isAdmin) {
@@ -25,6 +27,7 @@ export function SettingsScreen({ isAdmin }: { isAdmin: boolean }) {
       <ConnectionSection />
       <CliniciansSection />
       <UsersSection />
+      <StorageSection />
     </div>
   );
 }

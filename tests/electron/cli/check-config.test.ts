@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkConfig, EXIT } from '../../../electron/cli/check-config';
+import { patientInput } from '../../fixtures/records';
+import { hideFromIndex } from '../store/corruption';
 import { parseConfig } from '../../../electron/services/config';
 import { CredentialStore } from '../../../electron/services/credentials';
 import { modeFiles, writeModeRecord, type ModeFiles } from '../../../electron/services/mode-files';
@@ -16,6 +18,7 @@ import { ephemeralSafeStorage, startApp } from '../../../electron/services/start
 import type { SafeStorageLike } from '../../../electron/services/credentials';
 import { FAST_SCRYPT, fakeSafeStorage, snapshot } from '../../electron/fixtures/app';
 import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
+import { buildPreviousSchemaDatabase } from '../store/fixtures/older-database';
 
 const run = promisify(execFile);
 let dir: string;
@@ -225,5 +228,67 @@ describe('dosedesk --check-config', () => {
     expect(failed.stdout).toMatch(/is not valid JSON/);
     const ok = await run('npx', ['tsx', 'electron/cli/check-config.ts', '--config', join(dir, 'absent.json'), '--data-dir', join(dir, 'no-such-folder')]);
     expect(ok.stdout).toMatch(/ok {3}registry: training mode/);
+  });
+});
+
+describe('dosedesk --check-config: the database file for IT', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'dosedesk-check-db-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+  const absent = () => join(folder, 'absent.json');
+
+  /** A database upgraded from the schema before the latest, so a verified backup sits beside it. */
+  function upgraded(): string {
+    const dbPath = join(folder, 'dosedesk.sqlite3');
+    buildPreviousSchemaDatabase(dbPath, (older) => {
+      older.patients.importMany(Array.from({ length: 40 }, (_, i) => patientInput({ mrn: `CC-${i}` })), { userId: 'it' });
+    });
+    openStore(dbPath).close();
+    return dbPath;
+  }
+
+  it('prints the size, the durability DoseDesk read back at its last start, its last checks and the backups', async () => {
+    upgraded();
+    const r = await check({ configPath: absent(), dataDir: folder });
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/ok {3}size: \d+ KB/);
+    expect(r.out).toMatch(/ok {3}integrity: integrity_check ok .*just now/);
+    expect(r.out).toMatch(/ok {3}integrity at start: last full check 20\d\d-/);
+    expect(r.out).toMatch(/ok {3}durability: .*journal_mode wal, synchronous FULL/);
+    const [backup] = readdirSync(folder).filter((n) => n.endsWith('.bak'));
+    expect(r.out).toContain(`ok   backups: 1 of 1 checked whole just now; newest: ${join(folder, backup!)}`);
+  });
+
+  it('warns about a cut-off backup instead of listing it as one to restore', async () => {
+    upgraded();
+    const [backup] = readdirSync(folder).filter((n) => n.endsWith('.bak'));
+    const copy = join(folder, backup!.replace(/\.bak$/, '-2.bak'));
+    copyFileSync(join(folder, backup!), copy);
+    truncateSync(copy, 1024);
+    const r = await check({ configPath: absent(), dataDir: folder });
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(new RegExp(`warn backup: ${copy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .* is NOT a whole copy: .*Do not restore it`));
+    expect(r.out).toContain('backups: 1 of 2 checked whole just now');
+  });
+
+  it('exits 3 when an index disagrees with its table (which quick_check misses), naming the backup to restore', async () => {
+    const dbPath = upgraded();
+    const [backup] = readdirSync(folder).filter((n) => n.endsWith('.bak'));
+    hideFromIndex(dbPath, 'sqlite_autoindex_patients_2', 'CC-39');
+    const r = await check({ configPath: absent(), dataDir: folder });
+    expect(r.code).toBe(EXIT.database);
+    expect(r.out).toMatch(/FAIL database: .* is damaged \(integrity_check: /);
+    expect(r.out).toContain(join(folder, backup!));
+    expect(r.out).toMatch(/Do not delete it/);
+  });
+
+  it('exits 3 for an empty (0-byte) database file, which DoseDesk refuses to start on', async () => {
+    const dbPath = join(folder, 'dosedesk.sqlite3');
+    writeFileSync(dbPath, '');
+    const r = await check({ configPath: absent(), dataDir: folder });
+    expect(r.code).toBe(EXIT.database);
+    expect(r.out).toMatch(/empty \(0 bytes\)/);
   });
 });

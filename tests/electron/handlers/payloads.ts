@@ -63,6 +63,7 @@ export const GOOD: Record<MethodName, (c: Clinic) => unknown> = {
   'registry.switchToProduction': () => ({}),
   'registry.switchToTraining': () => ({}),
   'app.info': () => ({}),
+  'store.diagnostics': () => ({}),
 };
 
 /** Wrong for every method: not an object, or an object with a field the contract does not know. */
@@ -129,4 +130,5 @@ export const BAD: Record<MethodName, (c: Clinic) => unknown[]> = {
   'registry.switchToProduction': () => [],
   'registry.switchToTraining': () => [],
   'app.info': () => [],
+  'store.diagnostics': () => [{ backups: true }],
 };

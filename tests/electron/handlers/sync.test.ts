@@ -114,7 +114,7 @@ describe('resend after a configuration fix, against the registry simulator', () 
     });
     try {
       clinic = await clinicWithDose(app);
-      await reporting.start(app.services.settings.mode());
+      await reporting.start(app.services.settings.mode(), app.store);
       await until(() => app.store.outbox.stats().accepted === 1, 'the first dose to be accepted');
 
       // An administrator types the wrong Vaccine PIN: every report now names the wrong facility.

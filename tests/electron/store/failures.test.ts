@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, openStore } from '../../../electron/store';
 import { classifyError, kindForCode } from '../../../electron/store/errors';
 import { NURSE, TODAY, countRows, patientInput, seed, tempDir, testStore } from './helpers';
+import { buildPreviousSchemaDatabase } from './fixtures/older-database';
 
 function storeWithData(dir: string, doses = 20): string {
   const path = join(dir, 'dosedesk.sqlite');
@@ -149,6 +150,115 @@ describe('failure classes', () => {
       const store = openStore(path);
       expect(store.outbox.stats().pending).toBe(3);
       store.close();
+    });
+
+    /** Fills what is left of the mounted disk with a file; truncating it frees the space again. */
+    function fillDisk(): string {
+      const filler = join(mnt, 'filler');
+      const fd = openSync(filler, 'a');
+      const chunk = Buffer.alloc(16 * 1024, 1);
+      for (let i = 0; i < 2000; i++) {
+        try {
+          writeSync(fd, chunk);
+        } catch {
+          break;
+        }
+      }
+      // The last few blocks, smaller than a chunk.
+      for (let i = 0; i < 64; i++) {
+        try {
+          writeSync(fd, Buffer.alloc(256, 1));
+        } catch {
+          break;
+        }
+      }
+      closeSync(fd);
+      return filler;
+    }
+
+    it('says the disk is full when DoseDesk starts on a full disk (not "check the disk"), changing nothing, and starts once space is freed', () => {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt]);
+      const path = storeWithData(mnt, 4);
+      const bytes = readFileSync(path);
+      const filler = fillDisk();
+      const err = thrown(() => openStore(path));
+      expect(err.kind).toBe('disk_full');
+      expect(err.message).toMatch(/disk that holds the DoseDesk data folder .* is full/);
+      expect(err.message).toContain(mnt);
+      expect(err.message).not.toMatch(/check the disk/);
+      expect(readFileSync(path).equals(bytes)).toBe(true);
+      truncateSync(filler, 0);
+      const store = openStore(path);
+      expect(store.outbox.stats().pending).toBe(4);
+      store.close();
+    });
+
+    it('lets a nurse read charts on a full disk; the reads are audited, in order and chained, once space returns', () => {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt]);
+      const path = join(mnt, 'dosedesk.sqlite3');
+      let t = Date.parse('2026-11-25T15:00:00.000Z');
+      const store = openStore(path, { now: () => new Date((t += 1000)) });
+      const s = seed(store, { lot: { dosesOnHand: 1000 } });
+      const given = store.doses.record(s.dose(), NURSE, TODAY).dose;
+      const filler = fillDisk();
+      // Writes fail: the disk really is full.
+      let failure: StoreError | undefined;
+      for (let i = 0; i < 500 && !failure; i++) {
+        try {
+          store.doses.record(s.dose({ notes: 'x'.repeat(1500) }), NURSE, TODAY);
+        } catch (e) {
+          if (!(e instanceof StoreError)) throw e;
+          failure = e;
+        }
+      }
+      expect(failure?.kind).toBe('disk_full');
+      const lastWritten = store.audit.list({ limit: 1 })[0]!;
+
+      const reads = 150;
+      for (let i = 0; i < reads; i++) {
+        expect(store.patients.get(s.patient.id, NURSE)?.id, `read ${i}`).toBe(s.patient.id);
+        expect(store.doses.listForPatient(s.patient.id, NURSE).some((d) => d.id === given.id), `read ${i}`).toBe(true);
+      }
+      expect(store.patients.search({ text: s.patient.lastName.slice(0, 3) }, NURSE).map((p) => p.id)).toContain(s.patient.id);
+      expect(store.waitingAuditRows()).toBeGreaterThan(0);
+
+      truncateSync(filler, 0);
+      const next = store.doses.record(s.dose(), NURSE, TODAY);
+      expect(store.waitingAuditRows()).toBe(0);
+      const trail = store.audit.list({ limit: 10_000 }).filter((a) => a.id > lastWritten.id).reverse();
+      expect(trail.map((a) => a.action)).toEqual([...Array.from({ length: reads }, () => ['patient.read', 'dose.list']).flat(), 'patient.search', 'dose.record']);
+      expect(trail.at(-1)?.entityId).toBe(next.dose.id);
+      // Each row keeps the time of the read it records.
+      const times = trail.map((a) => a.at);
+      expect([...times].sort()).toEqual(times);
+      expect(new Set(times).size).toBe(times.length);
+      expect(store.audit.verifyChain().ok).toBe(true);
+      store.close();
+      const again = openStore(path);
+      expect(again.audit.verifyChain().ok).toBe(true);
+      again.close();
+    });
+
+    it('refuses to upgrade when the backup does not fit on the disk, leaving no partial copy and the old schema as it was', () => {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]);
+      const path = join(mnt, 'dosedesk.sqlite3');
+      buildPreviousSchemaDatabase(path, (older) => {
+        older.patients.importMany(Array.from({ length: 1500 }, (_, i) => patientInput({ mrn: `FULL-${i}`, lastName: `Family${i}` })), NURSE);
+      });
+      const version = new Database(path, { readonly: true });
+      const before = version.pragma('user_version', { simple: true });
+      version.close();
+      // Room for the live file's own needs at start, not for a copy of it.
+      const filler = fillDisk();
+      truncateSync(filler, Math.max(0, statSync(filler).size - 256 * 1024));
+      const err = thrown(() => openStore(path));
+      expect(err.kind).toBe('disk_full');
+      expect(err.message).toMatch(/backing up the database before upgrading it/);
+      expect(readdirSync(mnt).filter((n) => n.includes('.pre-migration-'))).toEqual([]);
+      const after = new Database(path, { readonly: true });
+      expect(after.pragma('user_version', { simple: true })).toBe(before);
+      expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
+      after.close();
     });
 
     it('reports a full disk as disk_full, keeps every saved dose whole, and records again once space is freed', () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, openStore } from '../../../electron/store';
 import { verifyDurability } from '../../../electron/store/open-store';
-import { assertMigrationOrder, backupPathFor } from '../../../electron/store/migrate';
+import { checkedBackups, listBackups } from '../../../electron/store/backups';
+import { assertMigrationOrder } from '../../../electron/store/migrate';
 import { MIGRATIONS, type Migration } from '../../../electron/store/migrations';
 import { NURSE, patientInput, tempDir, testClock } from './helpers';
 
@@ -45,7 +46,7 @@ describe('openStore', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(latest);
     db.close();
     // A new empty database is not backed up: there is nothing to lose.
-    expect(existsSync(backupPathFor(file(), 0, latest))).toBe(false);
+    expect(listBackups(file())).toEqual([]);
   });
 
   it('reports the durability settings it read back after its first write', () => {
@@ -108,9 +109,11 @@ describe('openStore', () => {
     if (from < 20) expect(store.patients.search({ text: 'nun jos' }, NURSE).map((r) => r.id)).toEqual([p.id]);
     store.close();
 
-    const backup = backupPathFor(file(), from, latest);
-    expect(existsSync(backup)).toBe(true);
-    const db = new Database(backup, { readonly: true });
+    const [backup, ...others] = checkedBackups(file());
+    expect(others).toEqual([]);
+    expect(backup).toMatchObject({ verified: true, fromSchema: from, toSchema: latest });
+    expect(backup!.name).toMatch(/\.pre-migration-\d+-\d+\.\d{8}T\d{6}Z\.bak$/);
+    const db = new Database(backup!.path, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(from);
     expect((db.prepare('SELECT count(*) AS n FROM patients').get() as { n: number }).n).toBe(1);
     db.close();

@@ -55,6 +55,34 @@ describe('App shell', () => {
     expect(await screen.findByRole('heading', { name: 'Session locked' })).toBeInTheDocument();
   });
 
+  it('shows the "database is damaged: call IT" screen, with main\'s message for IT, as soon as a call finds damage', async () => {
+    const damage = 'The DoseDesk database /data/dosedesk.sqlite3 is damaged (a stored record could not be read). The newest backup DoseDesk checked just now and found whole is /data/x.bak.';
+    installFakeApi({
+      'app.info': () => ok(INFO),
+      'auth.status': () => ok(SIGNED_IN),
+      'patients.search': () => ({ ok: false, error: { kind: 'store', code: 'store.corrupt', message: damage } }),
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    await user.type(await screen.findByRole('combobox', { name: 'Name, date of birth or MRN' }), 'ga');
+    expect(await screen.findByRole('heading', { name: 'The database is damaged: call IT' })).toBeInTheDocument();
+    expect(screen.getByTestId('damage-detail')).toHaveTextContent(damage);
+    // Nothing to type into or click through: the workspace is gone.
+    expect(screen.queryByRole('combobox', { name: 'Name, date of birth or MRN' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Settings' })).not.toBeInTheDocument();
+    expect(screen.getByTestId('training-banner')).toBeInTheDocument();
+  });
+
+  it('shows the damage screen at start when the first call already finds the database damaged', async () => {
+    installFakeApi({
+      'app.info': () => ok(INFO),
+      'auth.status': () => ({ ok: false, error: { kind: 'store', code: 'store.corrupt', message: 'The DoseDesk database is damaged.' } }),
+    });
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'The database is damaged: call IT' })).toBeInTheDocument();
+    expect(screen.queryByText(/Something went wrong/)).not.toBeInTheDocument();
+  });
+
   it('switches the interface language (Spanish where translated)', async () => {
     installFakeApi({ 'app.info': () => ok(INFO), 'auth.status': () => ok(SIGNED_IN) });
     const user = userEvent.setup();

@@ -62,7 +62,7 @@ describe('sync outcomes while a chart and the work queue are open', () => {
       startSimulator: async (options) => (sim = await startRegistrySimulator({ ...options, quirks: ['fig'] })),
       createController: (parts) => createSyncController(parts),
     });
-    await reporting.start(app.services.settings.mode());
+    await reporting.start(app.services.settings.mode(), app.store);
 
     await waitFor(() => expect(history.querySelectorAll('tr[data-state="accepted"]')).toHaveLength(2), { timeout: 20_000 });
     await waitFor(() => expect(app.store.outbox.stats()).toMatchObject({ accepted: 2, rejected: 1, pending: 0, sending: 0 }));
