@@ -129,7 +129,14 @@ describe('failure classes', () => {
       mnt = join(tmp.dir, 'mnt');
       mkdirSync(mnt);
     });
+    // A store left open by a failing assertion would keep the mount busy (and mounted).
+    const opened: { close(): void }[] = [];
+    const keep = <T extends { close(): void }>(store: T): T => {
+      opened.push(store);
+      return store;
+    };
     afterEach(() => {
+      for (const store of opened.splice(0)) store.close();
       try {
         execFileSync('umount', [mnt], { stdio: 'pipe' });
       } catch {
@@ -197,7 +204,7 @@ describe('failure classes', () => {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt]);
       const path = join(mnt, 'dosedesk.sqlite3');
       let t = Date.parse('2026-11-25T15:00:00.000Z');
-      const store = openStore(path, { now: () => new Date((t += 1000)) });
+      const store = keep(openStore(path, { now: () => new Date((t += 1000)) }));
       const s = seed(store, { lot: { dosesOnHand: 1000 } });
       const given = store.doses.record(s.dose(), NURSE, TODAY).dose;
       const filler = fillDisk();
@@ -234,7 +241,7 @@ describe('failure classes', () => {
       expect(new Set(times).size).toBe(times.length);
       expect(store.audit.verifyChain().ok).toBe(true);
       store.close();
-      const again = openStore(path);
+      const again = keep(openStore(path));
       expect(again.audit.verifyChain().ok).toBe(true);
       again.close();
     });
@@ -264,7 +271,7 @@ describe('failure classes', () => {
     it('reports a full disk as disk_full, keeps every saved dose whole, and records again once space is freed', () => {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
       const path = join(mnt, 'dosedesk.sqlite');
-      const store = openStore(path);
+      const store = keep(openStore(path));
       const s = seed(store, { lot: { dosesOnHand: 10_000 } });
       // Fill the rest of the disk.
       const filler = join(mnt, 'filler');
