@@ -51,7 +51,7 @@ describe('each mode has its own database', () => {
     expect(await app.call('patients.get', { id: practice.patient.id })).toMatchObject({ ok: false, error: { kind: 'not_found' } });
     expect((await app.ok('forecast.recallList', {})).entries.map((e) => e.patientId)).not.toContain(practice.patient.id);
     expect(await app.ok('lots.list', {})).toEqual([]);
-    expect(await app.ok('sync.workQueue', {})).toEqual([]);
+    expect((await app.ok('sync.workQueue', {})).items).toEqual([]);
 
     const real = await seed(app, { mrn: 'REAL-1', lastName: 'Realperson' });
     await app.ok('doses.record', { dose: real.dose() });
