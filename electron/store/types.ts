@@ -202,7 +202,19 @@ export interface OutboxClosure {
 export type OutboxOutcome =
   | { seq: number; kind: 'accepted'; ack: { code: string; text: string; messages: RegistryMessage[]; warning: boolean } }
   | { seq: number; kind: 'rejected'; ack: { code: string; text: string; messages: RegistryMessage[] } }
-  | { seq: number; kind: 'retry'; nextAttemptAt: Date; error: string };
+  | {
+      seq: number;
+      kind: 'retry';
+      nextAttemptAt: Date;
+      error: string;
+      /**
+       * The registry refused the message on its header (the site's identification or the message
+       * format): it filed nothing, and resending the same bytes cannot succeed. The entry gets a
+       * new MSH-10 (the registry may answer the refused one from its reply cache) and its message
+       * is built again, from the records and settings of that moment, when it is next sent.
+       */
+      rebuild?: boolean;
+    };
 
 export interface OutboxRepo {
   /**
@@ -225,6 +237,8 @@ export interface OutboxRepo {
   /**
    * Claimed but never sent (reporting paused or stopped, or not its turn): back to pending at
    * `nextAttemptAt`, with the claim's attempt undone. `reason`, when given, replaces the last error.
+   * An entry that was never sent at all drops the message built for it: nobody has seen those
+   * bytes, and its next send builds them from the settings of that moment (same MSH-10).
    */
   release(seq: number, nextAttemptAt: Date, reason?: string): void;
   /** "Send now": every pending entry due after `now` becomes due at `now`. Returns how many moved. */
