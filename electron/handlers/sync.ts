@@ -5,7 +5,7 @@ import type { Actor, WorkQueueEntry } from '../store/types';
 import { signedIn } from './guard';
 import type { Implementations } from './types';
 
-type SyncMethods = 'sync.status' | 'sync.workQueue' | 'sync.acknowledge' | 'sync.dismiss' | 'sync.resubmitRejected' | 'sync.retryNow';
+type SyncMethods = 'sync.status' | 'sync.workQueue' | 'sync.acknowledge' | 'sync.dismiss' | 'sync.resubmitRejected' | 'sync.retryDelete' | 'sync.retryNow';
 
 const PAGE_SIZE = 50;
 
@@ -63,6 +63,11 @@ export function syncHandlers({ store, sync }: AppServices): Implementations<Sync
       const { resent, skipped } = store.workQueue.resubmitRejected(actor, input.seqs);
       if (resent.length > 0) sync.kick('user');
       return { resent: resent.map(({ doseId, seq, replacedSeqs }) => ({ doseId, seq, replacedSeqs })), skipped, status: sync.status() };
+    },
+    'sync.retryDelete': (input, ctx) => {
+      const { doseId, seq, replacedSeqs } = store.workQueue.retryDelete(input.seq, signedIn(ctx).actor);
+      sync.kick('user');
+      return { doseId, seq, replacedSeqs, status: sync.status() };
     },
     'sync.retryNow': () => {
       sync.kick('user');

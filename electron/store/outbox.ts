@@ -144,7 +144,8 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     "SELECT min(deadline_at) AS at FROM outbox WHERE state IN ('pending','sending') OR (state = 'rejected' AND reviewed_at IS NULL)",
   );
   const workQueue = db.prepare("SELECT * FROM outbox WHERE state IN ('rejected','warning') ORDER BY updated_at DESC, seq DESC LIMIT ?");
-  const hasUnsent = db.prepare(`SELECT 1 FROM outbox WHERE state NOT IN (${FINAL_SQL}) LIMIT 1`);
+  // A rejection a person dismissed waits for nobody, so it holds no switch of registry back.
+  const hasUnsent = db.prepare(`SELECT 1 FROM outbox WHERE state NOT IN (${FINAL_SQL}) AND NOT (state = 'rejected' AND reviewed_at IS NOT NULL) LIMIT 1`);
   const nextDue = db.prepare("SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending'");
 
   function load(seq: number): OutboxRow {

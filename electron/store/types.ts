@@ -262,7 +262,10 @@ export interface OutboxRepo {
   stats(): OutboxStats;
   /** Rejected and warned entries, newest first, for the work queue. */
   workQueue(limit?: number): OutboxEntry[];
-  /** Whether anything is not yet final (blocks changing the endpoint without confirmation). */
+  /**
+   * Whether anything still waits for the current registry: not yet final, and not a rejection a
+   * person dismissed (blocks changing the endpoint without confirmation).
+   */
   hasUnsent(): boolean;
   nextDueAt(): string | undefined;
 }
@@ -343,6 +346,12 @@ export interface WorkQueueRepo {
    * the current records and settings. `seqs` picks entries; without it, every open rejection.
    */
   resubmitRejected(actor: Actor, seqs?: readonly number[]): { resent: ResubmittedReport[]; skipped: WorkQueueSkip[] };
+  /**
+   * Sends a rejected delete again as a new entry (new MSH-10), audited as the person's decision.
+   * A deleted dose can be neither edited nor deleted again, so this, or a dismissal with a reason,
+   * is how anyone acts on the registry refusing its delete. Open or dismissed; nothing else.
+   */
+  retryDelete(seq: number, actor: Actor): ResubmittedReport;
   /** A dose's reporting state as the chart shows it, for sync events; writes no audit row (no PHI). */
   doseReporting(doseId: string): DoseReportingUpdate | undefined;
 }

@@ -94,6 +94,47 @@ describe('work queue handlers', () => {
   });
 });
 
+describe('a rejected delete of a dose already deleted', () => {
+  beforeEach(async () => {
+    app = makeApp();
+    clinic = await clinicWithDose(app);
+  });
+  afterEach(() => app.done());
+
+  /** The dose reached the registry, was deleted here, and the registry rejected the delete. */
+  async function rejectedDelete(): Promise<number> {
+    settleDue('warning');
+    await app.ok('doses.remove', { id: clinic.dose.id, reason: 'Recorded on the wrong patient' }, 'clin');
+    const [seq] = settleDue('rejected');
+    return seq as number;
+  }
+
+  it('blocks a switch of registry until someone acts on it; clinical staff retry it as a new delete, audited, and reporting is kicked', async () => {
+    const seq = await rejectedDelete();
+    const [item] = (await app.ok('sync.workQueue', {}, 'clin')).items;
+    expect(item).toMatchObject({ seq, action: 'D', state: 'rejected' });
+    expect(item?.deadlineAt).toBeUndefined();
+    const blocked = await app.call('registry.switchToProduction', {}, 's1');
+    expect(blocked.ok ? 'ok' : [blocked.error.kind, blocked.error.code]).toEqual(['conflict', 'registry.unsent_reports']);
+
+    const denied = await app.call('sync.retryDelete', { seq }, 'desk');
+    expect(denied.ok ? 'ok' : denied.error.kind).toBe('forbidden');
+    const r = await app.ok('sync.retryDelete', { seq }, 'clin');
+    expect(r).toMatchObject({ doseId: clinic.dose.id, replacedSeqs: [seq], status: { rejected: 0, pending: 1 } });
+    expect(app.store.outbox.get(r.seq)).toMatchObject({ action: 'D', state: 'pending' });
+    expect(app.store.audit.list({ entityId: clinic.dose.id }).find((a) => a.action === 'workqueue.retry_delete')?.userId).toBe(clinic.clinicianId);
+    const again = await app.call('sync.retryDelete', { seq }, 'clin');
+    expect(again.ok ? 'ok' : again.error.kind).toBe('conflict');
+  });
+
+  it('dismissed with a reason, it stops holding a switch of registry back', async () => {
+    const seq = await rejectedDelete();
+    await app.ok('sync.dismiss', { seq, reason: 'The help desk confirmed the registry never held this dose' }, 'clin');
+    const attempt = await app.call('registry.switchToProduction', {}, 's1');
+    expect(attempt.ok ? 'ok' : attempt.error.code).not.toBe('registry.unsent_reports');
+  });
+});
+
 describe('after a configuration fix, against the registry simulator', () => {
   async function until(check: () => boolean, what: string): Promise<void> {
     for (let i = 0; i < 500; i++) {
