@@ -4,8 +4,9 @@
 //   0  configuration, database and registry are fine (or training mode: no registry needed)
 //   2  the machine-wide configuration file is invalid
 //   3  the database is unreadable, corrupt, or from a newer DoseDesk
-//   4  the registry endpoint does not answer (network, TLS, URL)
+//   4  the network between here and the registry (proxy, firewall, Wi-Fi login, TLS), or it is down
 //   5  the registry refused the credentials, or production lacks them
+//   6  the endpoint settings are wrong (URL, preset, payload encoding): see registry-exit.ts
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -14,8 +15,9 @@ import { CREDENTIALS_KEY, type StoredCredentials } from '../services/credentials
 import { MODE_KEY, SITE_KEY } from '../services/settings';
 import { MIGRATIONS } from '../store/migrations';
 import { createSoapTransport, massachusettsPreset, cdcStandardPreset, type ConnectionCheck } from '../../sync/transport';
+import { MISSING_ENDPOINT_FIX, REGISTRY_EXIT, registryExit } from './registry-exit';
 
-export const EXIT = { ok: 0, config: 2, database: 3, registry_unreachable: 4, registry_credentials: 5 } as const;
+export const EXIT = { ok: 0, config: 2, database: 3, registry_unreachable: REGISTRY_EXIT.network, registry_credentials: REGISTRY_EXIT.credentials, registry_endpoint: REGISTRY_EXIT.endpoint } as const;
 
 export interface EffectiveEndpoint {
   preset: 'massachusetts' | 'cdc_standard';
@@ -93,7 +95,8 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
   }
   if (!endpoint.url) {
     opts.print('FAIL registry: production mode but no registry endpoint URL is set (registry.endpointUrl in the configuration file, or Settings in the app).');
-    return EXIT.registry_unreachable;
+    opts.print(MISSING_ENDPOINT_FIX);
+    return EXIT.registry_endpoint;
   }
   if (!credentials) {
     opts.print('FAIL registry: production mode needs the MIIS web-service credentials; an administrator enters them in Settings (or pass DOSEDESK_REGISTRY_USERNAME/DOSEDESK_REGISTRY_PASSWORD to this check).');
@@ -105,7 +108,9 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
     return EXIT.ok;
   }
   opts.print(`FAIL registry: ${check.reason}`);
-  return check.kind === 'auth' ? EXIT.registry_credentials : EXIT.registry_unreachable;
+  const exit = registryExit(check);
+  opts.print(exit.fix);
+  return exit.code;
 }
 
 function checkDatabase(dbPath: string | undefined, print: (line: string) => void, nativeBinding?: string): { code: number; saved: SavedAppSettings } {

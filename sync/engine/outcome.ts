@@ -56,11 +56,6 @@ export function rebuildsMessage(area: PauseArea | undefined): boolean {
   return area === 'site_identity' || area === 'message_header';
 }
 
-/** Where the fix lies for a pause with this transport code; undefined when not known. */
-export function pauseAreaOf(code: string): PauseArea | undefined {
-  return Object.prototype.hasOwnProperty.call(PAUSE_AREAS, code) ? PAUSE_AREAS[code as OutcomeCode] : undefined;
-}
-
 const PAUSE_AREAS: Partial<Record<OutcomeCode, PauseArea>> = {
   security_fault: 'credentials',
   http_unauthorized: 'credentials',
