@@ -137,7 +137,8 @@ describe('a rejected delete of a dose already deleted', () => {
 
 describe('after a configuration fix, against the registry simulator', () => {
   async function until(check: () => boolean, what: string): Promise<void> {
-    for (let i = 0; i < 500; i++) {
+    // Counted in polls, not milliseconds: a loaded machine slows the polls with the work.
+    for (let i = 0; i < 1_500; i++) {
       if (check()) return;
       await new Promise((r) => setTimeout(r, 20));
     }

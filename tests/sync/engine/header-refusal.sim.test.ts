@@ -168,6 +168,30 @@ describe('a header the registry refused is rebuilt once the setting is fixed (is
     assertOnceAndHonest(w, doseIds);
   });
 
+  it('stopped while paused, and started again after IT fixed the PIN in its file (no settings kick): the refused doses go rebuilt, and nothing pauses', async () => {
+    w = await world({ patients: 6, sim: { quirks: ['soursop'] } });
+    let pin = 'PIN1O01';
+    const config = () => hl7ConfigForSite({ ...SITE, vaccinePin: pin, facilityId: pin }, { processingId: 'P' });
+    const doseIds = w.record(6);
+    const first = w.engine({ concurrency: 3, hl7Config: config });
+    first.start();
+    await w.waitFor(() => first.status().state === 'needs_configuration', 'reporting to pause');
+    await first.stop();
+    const refused = sentBy(w).map((r) => r.controlId as string);
+    expect(storedMessages(w).neverSentWithText).toBe(0);
+
+    // A new start of the app: a new engine on the same file, the fixed PIN, and no kick.
+    pin = 'PIN1001';
+    const pausesBefore = w.events.filter((e) => e.type === 'paused').length;
+    const second = w.engine({ concurrency: 3, hl7Config: config });
+    second.start();
+    await w.settled();
+    expect(w.store.outbox.stats()).toMatchObject({ accepted: 6, rejected: 0 });
+    expect(w.events.filter((e) => e.type === 'paused')).toHaveLength(pausesBefore);
+    for (const id of refused) expect(sentBy(w).filter((r) => r.controlId === id)).toHaveLength(1);
+    assertOnceAndHonest(w, doseIds);
+  });
+
   it('fixed outside the HL7 settings (the SOAP facilityID), a refused MSH-10 would be answered from the reply cache: the resend is a new one', async () => {
     w = await world({ patients: 4, sim: { quirks: ['soursop'] } });
     let facilityId = 'PIN2002';
