@@ -66,7 +66,9 @@ export function syncHandlers({ store, sync }: AppServices): Implementations<Sync
     },
     'sync.retryDelete': (input, ctx) => {
       const { doseId, seq, replacedSeqs } = store.workQueue.retryDelete(input.seq, signedIn(ctx).actor);
-      sync.kick('user');
+      // New work, like a saved dose: it wakes the sender, and does not lift a pause that waits
+      // for an administrator (a refused password retried blindly can lock the account).
+      sync.kick('dose_saved');
       return { doseId, seq, replacedSeqs, status: sync.status() };
     },
     'sync.retryNow': () => {

@@ -109,7 +109,7 @@ describe('a rejected delete of a dose already deleted', () => {
     return seq as number;
   }
 
-  it('blocks a switch of registry until someone acts on it; clinical staff retry it as a new delete, audited, and reporting is kicked', async () => {
+  it('blocks a switch of registry until someone acts on it; clinical staff retry it as a new delete, audited, and the sender is woken', async () => {
     const seq = await rejectedDelete();
     const [item] = (await app.ok('sync.workQueue', {}, 'clin')).items;
     expect(item).toMatchObject({ seq, action: 'D', state: 'rejected' });
@@ -119,8 +119,11 @@ describe('a rejected delete of a dose already deleted', () => {
 
     const denied = await app.call('sync.retryDelete', { seq }, 'desk');
     expect(denied.ok ? 'ok' : denied.error.kind).toBe('forbidden');
+    const kick = vi.spyOn(app.services.sync, 'kick');
     const r = await app.ok('sync.retryDelete', { seq }, 'clin');
     expect(r).toMatchObject({ doseId: clinic.dose.id, replacedSeqs: [seq], status: { rejected: 0, pending: 1 } });
+    // Woken like a saved dose, not "Send now": a pause that waits for an administrator stays.
+    expect(kick.mock.calls).toEqual([['dose_saved']]);
     expect(app.store.outbox.get(r.seq)).toMatchObject({ action: 'D', state: 'pending' });
     expect(app.store.audit.list({ entityId: clinic.dose.id }).find((a) => a.action === 'workqueue.retry_delete')?.userId).toBe(clinic.clinicianId);
     const again = await app.call('sync.retryDelete', { seq }, 'clin');
