@@ -40,6 +40,12 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['tests/renderer/**/*.test.{ts,tsx}'],
           setupFiles: ['tests/renderer/setup.ts'],
+          // Inline projects do not inherit the root's timeouts: without these, vitest's 5 s
+          // default applies. A form test takes 1–2 s on an idle machine, nearly all of it React
+          // rendering in jsdom; on two cores shared with other runs the same work takes several
+          // times as long. A hung test (a wait that never ends) still fails, after 30 s.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {

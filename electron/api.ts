@@ -242,6 +242,9 @@ export const resubmitResultSchema = z.object({
 });
 export type ResubmitResult = z.infer<typeof resubmitResultSchema>;
 
+export const retryDeleteResultSchema = z.object({ doseId: z.string(), seq: z.number(), replacedSeqs: z.array(z.number()), status: syncStatusSchema });
+export type RetryDeleteResult = z.infer<typeof retryDeleteResultSchema>;
+
 /** Events pushed from main on `onSyncStatus`. */
 export type SyncEvent =
   | { type: 'status'; status: SyncStatus }
@@ -613,6 +616,13 @@ export const contract = {
     input: z.strictObject({ seqs: z.array(z.number().int().positive()).min(1).max(1000).optional() }),
     output: resubmitResultSchema,
     access: ADMIN,
+    phi: true,
+  }),
+  /** A rejected delete of a deleted dose goes again as a new report (the dose itself can no longer be fixed). */
+  'sync.retryDelete': spec({
+    input: z.strictObject({ seq: z.number().int().positive() }),
+    output: retryDeleteResultSchema,
+    access: CLINICAL,
     phi: true,
   }),
   'sync.retryNow': spec({ input: none, output: syncStatusSchema, access: 'signed_in' }),

@@ -85,6 +85,7 @@ export const dosedeskApi = {
     acknowledge: call('sync.acknowledge'),
     dismiss: call('sync.dismiss'),
     resubmitRejected: call('sync.resubmitRejected'),
+    retryDelete: call('sync.retryDelete'),
     retryNow: call('sync.retryNow'),
   },
   settings: {

@@ -2,7 +2,7 @@ import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxStats } from '../
 import type { RegistryTransport, SubmitOutcome } from './transport/types';
 import { AttemptWindow, DEFAULT_BACKOFF, probeDelayMs, retryDelayMs } from './engine/backoff';
 import { ClockWatch } from './engine/clock-watch';
-import { decide, type Decision } from './engine/outcome';
+import { decide, rebuildsMessage, type Decision } from './engine/outcome';
 import { probesWhilePaused } from './engine/pause';
 import { StatusFeed } from './engine/status-feed';
 import { createStoreMessageBuilder } from './engine/store-messages';
@@ -33,6 +33,13 @@ import { Wakeup } from './engine/wakeup';
 // entry in `sending`, and it is resent with the same bytes (the registry dedupes on MSH-10).
 // Only a recorded ACK moves an entry to a final state; everything else puts it back to
 // `pending` with a later due time, so nothing ever leaves the queue without an answer.
+//
+// The one exception to "same bytes": a registry that refuses the site's header (a wrong Vaccine
+// PIN in MSH-4…) filed nothing, and the same bytes would be refused for ever, so the store gives
+// that entry a new MSH-10 and its next send (after the fix, or a probe) is built from the
+// settings of that moment. So is a message claimed but never sent. A message that got no answer
+// keeps its bytes and MSH-10 until the registry answers it; refused then, after the settings
+// changed, it is rebuilt and sent at once instead of pausing on a fault already fixed.
 //
 // Every wait (backoff, Retry-After, outage and pause probes, store retries, the hourly budget)
 // runs on the monotonic clock and is capped; the wall clock is only for what is stored and
@@ -166,6 +173,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let lastAttemptAt: string | undefined;
   let lastError: SyncProblem | undefined;
   let stats: OutboxStats | undefined;
+  /** Whether the registry settings changed while this engine ran. */
+  let settingsChanged = false;
+  /** Entries whose message this engine built since the settings last changed (until they settle). */
+  const builtSinceSettings = new Set<number>();
 
   function emit(event: SyncEvent): void {
     if (!options.onEvent) return;
@@ -314,10 +325,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return { seq, kind: 'accepted', ack: { code: decision.code, text: decision.text, messages: decision.messages, warning: decision.warning } };
       case 'rejected':
         return { seq, kind: 'rejected', ack: { code: decision.code, text: decision.text, messages: decision.messages } };
-      case 'pause':
-        // Not this message's fault: it stays pending, due as soon as the queue resumes.
-        return { seq, kind: 'retry', nextAttemptAt: new Date(wall), error: `${decision.code}: ${decision.reason}` };
+      case 'pause': {
+        // Not this message's fault: it stays pending, due as soon as the queue resumes. A header
+        // the registry refused is spent: the next send (after the fix, or a probe) is built
+        // again, from the settings of that moment, under a new MSH-10.
+        const error = `${decision.code}: ${decision.reason}`;
+        return rebuildsMessage(decision.area) ? { seq, kind: 'retry', nextAttemptAt: new Date(wall), error, rebuild: true } : { seq, kind: 'retry', nextAttemptAt: new Date(wall), error };
+      }
       case 'retry': {
+        if (decision.rebuild) return { seq, kind: 'retry', nextAttemptAt: new Date(wall), error: `${decision.code}: ${decision.reason}`, rebuild: true };
         const failures = Math.max(1, entry.attempts);
         // A link failure says nothing about this message: it stays due, and the queue-wide
         // hold paces the attempts. Anything else backs this entry off on its own.
@@ -337,8 +353,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   function afterCommit(entry: OutboxEntry, decision: Decision, written: OutboxOutcome, probe: boolean, monoAt: number): void {
     const seq = entry.seq;
     const wall = wallNow();
-    // A probe that gets any answer other than a site problem ends the pause.
-    if (probe && paused && decision.kind !== 'pause') resume('probe');
+    if (decision.kind !== 'retry' || decision.rebuild) builtSinceSettings.delete(seq);
+    // A probe that gets any answer other than a site problem ends the pause; a refusal of bytes
+    // built before the settings changed says nothing either way (its rebuilt message probes next).
+    if (probe && paused && decision.kind !== 'pause' && !(decision.kind === 'retry' && decision.rebuild)) resume('probe');
     switch (decision.kind) {
       case 'accepted':
         lastSuccessAt = iso(wall);
@@ -361,6 +379,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       case 'retry': {
         const failures = Math.max(1, entry.attempts);
         const due = written.kind === 'retry' ? written.nextAttemptAt.getTime() : wall;
+        if (decision.rebuild) {
+          // Old bytes, not the current settings, were refused: no failure of the link or the site.
+          emit({ type: 'retry', seq, doseId: entry.doseId, patientId: entry.patientId, controlId: entry.messageControlId, code: decision.code, reason: decision.reason, nextAttemptAt: iso(due), attempt: entry.attempts });
+          return;
+        }
         if (decision.retryAfterMs !== undefined) retryAfterUntil = Math.max(retryAfterUntil, monoAt + cappedWait(decision.retryAfterMs));
         failuresInARow += 1;
         lastFailureWasLink = decision.linkFailure;
@@ -494,6 +517,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       toStore.push({ seq: entry.seq, text });
       built.set(entry.seq, text);
+      builtSinceSettings.add(entry.seq);
       out.push(entry);
     }
     if (toStore.length > 0) {
@@ -543,10 +567,27 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     } catch (err) {
       decision = { kind: 'retry', code: 'ack_unreadable', reason: `The registry's answer could not be read (${errorText(err)}); the same message will be sent again.`, linkFailure: false, ackProblem: { kind: 'unreadable' } };
     }
+    if (decision.kind === 'pause' && rebuildsMessage(decision.area) && settingsChanged && !builtSinceSettings.has(entry.seq)) decision = staleHeader(decision);
     // The hourly budget is for a registry that keeps answering this message with something
     // unusable; an outage is paced queue-wide by the probe hold instead.
-    if (decision.kind === 'retry' && !decision.linkFailure) attempts.record(entry.seq, sentAt);
+    if (decision.kind === 'retry' && !decision.linkFailure && !decision.rebuild) attempts.record(entry.seq, sentAt);
     answer({ entry, decision, probe });
+  }
+
+  /**
+   * A header refusal of bytes built before the settings last changed (a message that got no
+   * answer then keeps its bytes, and is refused by the registry now): the fix may already be in
+   * the settings, so this is no reason to pause. The refusal spends the message; the next send,
+   * at once, is built from the current settings, and only its answer can pause the queue.
+   */
+  function staleHeader(d: Extract<Decision, { kind: 'pause' }>): Decision {
+    return {
+      kind: 'retry',
+      code: d.code,
+      reason: `${d.reason} This message was built before the registry settings last changed, so it is built again from the current settings and sent under a new message ID.`,
+      linkFailure: false,
+      rebuild: true,
+    };
   }
 
   function launch(entry: OutboxEntry, probe: boolean): void {
@@ -765,6 +806,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   function kick(reason: KickReason): void {
     emit({ type: 'kick', reason });
+    if (reason === 'settings_changed') {
+      // Messages built from here on carry the new settings; a refusal of one built before says
+      // nothing about them.
+      settingsChanged = true;
+      builtSinceSettings.clear();
+    }
     if (reason === 'manual' || reason === 'settings_changed') {
       // A person asked ("Send now") or the connection changed: every hold ends, whatever it
       // was (a pause, an outage's probe schedule, the registry's Retry-After, a store retry,

@@ -4,8 +4,9 @@
 //   0  configuration, database and registry are fine (or training mode: no registry needed)
 //   2  the machine-wide configuration file is invalid
 //   3  a database is unreadable, corrupt (full integrity_check), or from a newer DoseDesk, or the mode files disagree
-//   4  the registry endpoint does not answer (network, TLS, URL)
+//   4  the network between here and the registry (proxy, firewall, Wi-Fi login, TLS), or it is down
 //   5  the registry refused the credentials, or production lacks them
+//   6  the endpoint settings are wrong (URL, preset, payload encoding): see registry-exit.ts
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,10 +24,11 @@ import { StoreError } from '../store/errors';
 import { MIGRATIONS } from '../store/migrations';
 import { checkStoreFile } from '../store/store-file';
 import { damagedLine, fullIntegrityCheck, storeReport } from './store-report';
+import { MISSING_ENDPOINT_FIX, REGISTRY_EXIT, registryExit } from './registry-exit';
 import type { SettingsRepo } from '../store/types';
 import type { EndpointSettings } from '../../sync/transport/settings';
 
-export const EXIT = { ok: 0, config: 2, database: 3, registry_unreachable: 4, registry_credentials: 5 } as const;
+export const EXIT = { ok: 0, config: 2, database: 3, registry_unreachable: REGISTRY_EXIT.network, registry_credentials: REGISTRY_EXIT.credentials, registry_endpoint: REGISTRY_EXIT.endpoint } as const;
 
 export interface CheckConfigOptions {
   configPath?: string;
@@ -133,7 +135,9 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
   } catch (err) {
     if (!(err instanceof ApiFailure)) throw err;
     opts.print(`FAIL registry: ${err.message}`);
-    return EXIT.registry_unreachable;
+    // Credentials are known by now: what is missing or wrong is the endpoint setting itself.
+    opts.print(MISSING_ENDPOINT_FIX);
+    return EXIT.registry_endpoint;
   }
   const check = await (opts.checkConnection ?? checkEndpoint)(endpoint);
   if (check.ok) {
@@ -141,7 +145,9 @@ export async function checkConfig(opts: CheckConfigOptions): Promise<number> {
     return EXIT.ok;
   }
   opts.print(`FAIL registry: ${check.reason} (facilityID ${endpoint.facilityId})`);
-  return check.kind === 'auth' ? EXIT.registry_credentials : EXIT.registry_unreachable;
+  const exit = registryExit(check);
+  opts.print(exit.fix);
+  return exit.code;
 }
 
 function readAppView(config: MachineConfig, mode: RunMode, dbPath: string | undefined, opts: Pick<CheckConfigOptions, 'safeStorage' | 'nativeBinding' | 'platform'>): AppView {

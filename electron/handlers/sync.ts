@@ -5,7 +5,7 @@ import type { Actor, WorkQueueEntry } from '../store/types';
 import { signedIn } from './guard';
 import type { Implementations } from './types';
 
-type SyncMethods = 'sync.status' | 'sync.workQueue' | 'sync.acknowledge' | 'sync.dismiss' | 'sync.resubmitRejected' | 'sync.retryNow';
+type SyncMethods = 'sync.status' | 'sync.workQueue' | 'sync.acknowledge' | 'sync.dismiss' | 'sync.resubmitRejected' | 'sync.retryDelete' | 'sync.retryNow';
 
 const PAGE_SIZE = 50;
 
@@ -63,6 +63,13 @@ export function syncHandlers({ store, sync }: AppServices): Implementations<Sync
       const { resent, skipped } = store.workQueue.resubmitRejected(actor, input.seqs);
       if (resent.length > 0) sync.kick('user');
       return { resent: resent.map(({ doseId, seq, replacedSeqs }) => ({ doseId, seq, replacedSeqs })), skipped, status: sync.status() };
+    },
+    'sync.retryDelete': (input, ctx) => {
+      const { doseId, seq, replacedSeqs } = store.workQueue.retryDelete(input.seq, signedIn(ctx).actor);
+      // New work, like a saved dose: it wakes the sender, and does not lift a pause that waits
+      // for an administrator (a refused password retried blindly can lock the account).
+      sync.kick('dose_saved');
+      return { doseId, seq, replacedSeqs, status: sync.status() };
     },
     'sync.retryNow': () => {
       sync.kick('user');

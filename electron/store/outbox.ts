@@ -13,6 +13,9 @@ import { FINAL_OUTBOX_STATES, type OutboxClosure, type OutboxEntry, type OutboxO
 // A rejection never leaves a delete waiting behind it: nobody could act on it (a deleted dose
 // can be neither edited nor deleted again), so the rejection of an entry whose dose was deleted
 // meanwhile closes what the delete makes moot, in the same transaction.
+// Message bytes are stored once and resent unchanged, with two exceptions: bytes nobody has seen
+// (claimed, never sent) are dropped on release, and a message the registry refused on its header
+// is spent (new MSH-10, no bytes, audited): both are built again at their next send.
 
 interface OutboxRow {
   seq: number;
@@ -110,8 +113,14 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
   const retry = db.prepare(
     "UPDATE outbox SET state = 'pending', next_attempt_at = @next, last_error = @error, updated_at = @at WHERE seq = @seq AND state = 'sending'",
   );
+  const renew = db.prepare(
+    `UPDATE outbox SET state = 'pending', next_attempt_at = @next, last_error = @error, updated_at = @at, message_control_id = @controlId, message_text = NULL
+     WHERE seq = @seq AND state = 'sending'`,
+  );
+  // `attempts` on the right is the value before this update: 1 means this claim was the only one.
   const release = db.prepare(
-    `UPDATE outbox SET state = 'pending', attempts = max(attempts - 1, 0), next_attempt_at = @next, last_error = coalesce(@reason, last_error), updated_at = @at
+    `UPDATE outbox SET state = 'pending', attempts = max(attempts - 1, 0), next_attempt_at = @next, last_error = coalesce(@reason, last_error), updated_at = @at,
+       message_text = CASE WHEN attempts <= 1 THEN NULL ELSE message_text END
      WHERE seq = @seq AND state = 'sending'`,
   );
   const makeDue = db.prepare("UPDATE outbox SET next_attempt_at = @now, updated_at = @at WHERE state = 'pending' AND next_attempt_at > @now");
@@ -135,7 +144,8 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     "SELECT min(deadline_at) AS at FROM outbox WHERE state IN ('pending','sending') OR (state = 'rejected' AND reviewed_at IS NULL)",
   );
   const workQueue = db.prepare("SELECT * FROM outbox WHERE state IN ('rejected','warning') ORDER BY updated_at DESC, seq DESC LIMIT ?");
-  const hasUnsent = db.prepare(`SELECT 1 FROM outbox WHERE state NOT IN (${FINAL_SQL}) LIMIT 1`);
+  // A rejection a person dismissed waits for nobody, so it holds no switch of registry back.
+  const hasUnsent = db.prepare(`SELECT 1 FROM outbox WHERE state NOT IN (${FINAL_SQL}) AND NOT (state = 'rejected' AND reviewed_at IS NOT NULL) LIMIT 1`);
   const nextDue = db.prepare("SELECT min(next_attempt_at) AS at FROM outbox WHERE state = 'pending'");
 
   function load(seq: number): OutboxRow {
@@ -187,6 +197,27 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
     retry.run({ seq, next: nextAttemptAt.toISOString(), error, at: nowIso(ctx) });
   }
 
+  /**
+   * Back to pending with a new MSH-10 and no message: the registry refused this one on its
+   * header and filed nothing, so the next send is a new message built from the settings of that
+   * moment. The audit row ties the refused MSH-10 to the new one.
+   */
+  function renewMessage(seq: number, nextAttemptAt: Date, error: string): void {
+    const row = load(seq);
+    if (row.state !== 'sending') return;
+    const controlId = ctx.newControlId();
+    renew.run({ seq, next: nextAttemptAt.toISOString(), error, at: nowIso(ctx), controlId });
+    ctx.audit(
+      auditAs(SYNC_ACTOR, 'outbox.rebuild', 'dose', row.dose_id, {
+        seq,
+        action: row.action,
+        refusedControlId: row.message_control_id,
+        messageControlId: controlId,
+        reason: error,
+      }),
+    );
+  }
+
   function apply(o: OutboxOutcome): OutboxClosure[] {
     switch (o.kind) {
       case 'accepted':
@@ -194,7 +225,8 @@ export function createOutboxRepo(ctx: StoreContext): OutboxRepo & OutboxInternal
       case 'rejected':
         return settle(o.seq, 'rejected', o.ack);
       case 'retry':
-        backOff(o.seq, o.nextAttemptAt, o.error);
+        if (o.rebuild) renewMessage(o.seq, o.nextAttemptAt, o.error);
+        else backOff(o.seq, o.nextAttemptAt, o.error);
         return [];
     }
   }

@@ -203,7 +203,19 @@ export interface OutboxClosure {
 export type OutboxOutcome =
   | { seq: number; kind: 'accepted'; ack: { code: string; text: string; messages: RegistryMessage[]; warning: boolean } }
   | { seq: number; kind: 'rejected'; ack: { code: string; text: string; messages: RegistryMessage[] } }
-  | { seq: number; kind: 'retry'; nextAttemptAt: Date; error: string };
+  | {
+      seq: number;
+      kind: 'retry';
+      nextAttemptAt: Date;
+      error: string;
+      /**
+       * The registry refused the message on its header (the site's identification or the message
+       * format): it filed nothing, and resending the same bytes cannot succeed. The entry gets a
+       * new MSH-10 (the registry may answer the refused one from its reply cache) and its message
+       * is built again, from the records and settings of that moment, when it is next sent.
+       */
+      rebuild?: boolean;
+    };
 
 export interface OutboxRepo {
   /**
@@ -226,6 +238,8 @@ export interface OutboxRepo {
   /**
    * Claimed but never sent (reporting paused or stopped, or not its turn): back to pending at
    * `nextAttemptAt`, with the claim's attempt undone. `reason`, when given, replaces the last error.
+   * An entry that was never sent at all drops the message built for it: nobody has seen those
+   * bytes, and its next send builds them from the settings of that moment (same MSH-10).
    */
   release(seq: number, nextAttemptAt: Date, reason?: string): void;
   /** "Send now": every pending entry due after `now` becomes due at `now`. Returns how many moved. */
@@ -249,7 +263,10 @@ export interface OutboxRepo {
   stats(): OutboxStats;
   /** Rejected and warned entries, newest first, for the work queue. */
   workQueue(limit?: number): OutboxEntry[];
-  /** Whether anything is not yet final (blocks changing the endpoint without confirmation). */
+  /**
+   * Whether anything still waits for the current registry: not yet final, and not a rejection a
+   * person dismissed (blocks changing the endpoint without confirmation).
+   */
   hasUnsent(): boolean;
   nextDueAt(): string | undefined;
 }
@@ -330,6 +347,12 @@ export interface WorkQueueRepo {
    * the current records and settings. `seqs` picks entries; without it, every open rejection.
    */
   resubmitRejected(actor: Actor, seqs?: readonly number[]): { resent: ResubmittedReport[]; skipped: WorkQueueSkip[] };
+  /**
+   * Sends a rejected delete again as a new entry (new MSH-10), audited as the person's decision.
+   * A deleted dose can be neither edited nor deleted again, so this, or a dismissal with a reason,
+   * is how anyone acts on the registry refusing its delete. Open or dismissed; nothing else.
+   */
+  retryDelete(seq: number, actor: Actor): ResubmittedReport;
   /** A dose's reporting state as the chart shows it, for sync events; writes no audit row (no PHI). */
   doseReporting(doseId: string): DoseReportingUpdate | undefined;
 }

@@ -144,8 +144,8 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
     return toQueueEntry(load(seq) as QueueRow);
   });
 
-  /** The entry that resends a dose's rejected reports, or why there is none. */
-  function resubmitDose(doseId: string, actor: Parameters<WorkQueueRepo['resubmitRejected']>[0]): ResubmittedReport | WorkQueueSkip['code'] {
+  /** The entry that resends a dose's rejected reports, or why there is none; `auditAction` names the person's decision. */
+  function resubmitDose(doseId: string, actor: Parameters<WorkQueueRepo['resubmitRejected']>[0], auditAction = 'workqueue.resubmit'): ResubmittedReport | WorkQueueSkip['code'] {
     const history = outbox.forDose(doseId);
     const rejected = history.filter((e) => e.state === 'rejected');
     const latest = rejected.at(-1) as OutboxEntry;
@@ -171,7 +171,7 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
       messageControlId: entry.messageControlId,
     };
     ctx.audit(
-      auditAs(actor, 'workqueue.resubmit', 'dose', doseId, {
+      auditAs(actor, auditAction, 'dose', doseId, {
         patientId: latest.patientId,
         replacedSeqs: report.replacedSeqs,
         replacedControlIds: rejected.map((e) => e.messageControlId),
@@ -208,6 +208,19 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
     return { resent, skipped };
   });
 
+  const retryDelete = db.transaction((seq: number, actor: Parameters<WorkQueueRepo['retryDelete']>[1]): ResubmittedReport => {
+    const row = load(seq);
+    if (!row) throw notFound('Work queue report', String(seq));
+    if (row.state !== 'rejected' || row.action !== 'D') {
+      const what = row.action === 'D' ? skip(seq, row, 'rejected').message : `Report ${seq} is not a delete: fix the dose from its chart and save it, which sends it again.`;
+      throw new StoreError('conflict', what);
+    }
+    const result = resubmitDose(row.dose_id, actor, 'workqueue.retry_delete');
+    // A rejected delete is the dose's last word (a deleted dose changes no more), so nothing newer can exist.
+    if (typeof result === 'string' || result.action !== 'D') throw new StoreError('conflict', `Report ${seq} could not be sent again; reload the work queue.`);
+    return result;
+  });
+
   return {
     page({ view, limit, cursor }) {
       const n = Math.min(Math.max(Math.trunc(limit), 1), 500);
@@ -234,6 +247,7 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
     acknowledge: (seqs, actor) => acknowledge(seqs, actor),
     dismiss: (seq, reason, actor) => dismiss(seq, reason, actor),
     resubmitRejected: (actor, seqs) => resend(actor, seqs),
+    retryDelete: (seq, actor) => retryDelete(seq, actor),
     doseReporting(doseId) {
       const history = outbox.forDose(doseId);
       if (history.length === 0) return undefined;

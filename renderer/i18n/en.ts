@@ -309,6 +309,8 @@ export const en = {
   'queue.messages': 'What MIIS said',
   'queue.field': 'Field: {field}',
   'queue.fix': 'Fix and resend',
+  'queue.retryDelete': 'Send the delete again',
+  'queue.retryDelete.done': 'The delete was sent again. If MIIS rejects it again, it comes back here.',
   'queue.open': 'Open chart',
   'queue.refresh': 'Refresh',
   'queue.unknownPatient': 'Unknown patient',

@@ -20,6 +20,11 @@ export type Decision =
       linkFailure: boolean;
       /** The registry answered, but not with an ACK we can record. */
       ackProblem?: { kind: 'unreadable' } | { kind: 'mismatch'; received: string };
+      /**
+       * The registry refused a header built before the settings last changed: that says nothing
+       * about the settings now. The message is built again under a new MSH-10 and sent at once.
+       */
+      rebuild?: boolean;
     }
   | {
       kind: 'pause';
@@ -40,6 +45,16 @@ export type Decision =
  * resending those same bytes cannot succeed until they are rebuilt.
  */
 export type PauseArea = 'credentials' | 'endpoint' | 'connection_options' | 'network' | 'site_identity' | 'message_header';
+
+/**
+ * Whether a pause in this area spends the refused message: the registry read its header and
+ * refused it, filing nothing, so the fix (a setting, or the registry's own) only helps a message
+ * built again, under a new MSH-10. Every other area never reached the registry's HL7 layer, and
+ * the stored bytes stay right.
+ */
+export function rebuildsMessage(area: PauseArea | undefined): boolean {
+  return area === 'site_identity' || area === 'message_header';
+}
 
 const PAUSE_AREAS: Partial<Record<OutcomeCode, PauseArea>> = {
   security_fault: 'credentials',

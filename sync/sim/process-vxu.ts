@@ -15,6 +15,8 @@ export interface ProcessOptions {
   now: () => Date;
   /** See RuleContext.registeredFacilities. */
   registeredFacilities?: () => ReadonlySet<string> | undefined;
+  /** See RuleContext.registeredLocations. */
+  registeredLocations?: ReadonlySet<string>;
 }
 
 export interface ProcessResult {
@@ -61,6 +63,7 @@ export class VxuProcessor {
       facilityId,
       holds: (key) => this.store.holds(key),
       registeredFacilities: this.options.registeredFacilities?.(),
+      registeredLocations: this.options.registeredLocations,
     });
     const reject = issues.some((i) => i.level === 'reject');
     const messageError = issues.some((i) => i.level === 'message');

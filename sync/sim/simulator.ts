@@ -51,6 +51,12 @@ export interface SimulatorOptions {
    * message from any other is refused with an AR whose ERR points at MSH-4. Default: any.
    */
   registeredFacilities?: string[];
+  /**
+   * When set, the only administering locations (RXA-11.4, the site's facility id) the registry
+   * knows for the organization; a dose given at any other is not recorded (AE on RXA-11, that
+   * dose only). Default: any.
+   */
+  registeredLocations?: string[];
   /** Clock for date rules and ACK timestamps. */
   now?: () => Date;
 }
@@ -217,6 +223,7 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
   const ackEnd = options.ackSegmentEnd ?? 'cr';
   const quirks = new Set<QuirkName>(options.quirks ?? []);
   let registeredFacilities: ReadonlySet<string> | undefined = options.registeredFacilities ? new Set(options.registeredFacilities) : undefined;
+  const registeredLocations: ReadonlySet<string> | undefined = options.registeredLocations ? new Set(options.registeredLocations) : undefined;
   const plan = new FaultPlan(options.faults);
   const store = new RegistryStore();
   let processor = newProcessor();
@@ -232,6 +239,7 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
       ackSegmentEnd: ackEnd === 'lf' ? '\n' : ackEnd === 'crlf' ? '\r\n' : '\r',
       now,
       registeredFacilities: () => registeredFacilities,
+      registeredLocations,
     });
   }
 

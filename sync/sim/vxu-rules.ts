@@ -46,6 +46,8 @@ export interface RuleContext {
   holds?: (key: string) => boolean;
   /** When set, the only MSH-4 sending facilities the registry knows; any other is refused (AR). */
   registeredFacilities?: ReadonlySet<string>;
+  /** When set, the only administering locations (RXA-11.4) it knows; a dose given elsewhere is dropped. */
+  registeredLocations?: ReadonlySet<string>;
 }
 
 export const SUPPORTED_PROCESSING_IDS = new Set(['P', 'T', 'D']);
@@ -244,6 +246,14 @@ export function checkVxu(msg: Hl7Message, ctx: RuleContext): RuleIssue[] {
       }
       // A vaccinator is identified by an id (NPI, local) and/or a name: a clinician without an NPI is fine.
       if (rxa.get(10) === '' && rxa.get(10, { comp: 2 }) === '') warn(rxaAt(10), '101', '7', 'RXA-10 administering provider is missing.');
+    }
+    if (isNew && ctx.registeredLocations) {
+      // A site's facility id the registry has not set up for this organization: the dose's
+      // record names a place it cannot file it under, whatever else is right about the dose.
+      const location = rxa.get(11, { comp: 4 });
+      if (!ctx.registeredLocations.has(location)) {
+        err(rxaAt(11), '103', '5', `RXA-11 administered-at location "${location || '(empty)'}" is not a facility registered for this organization. Dose not recorded.`);
+      }
     }
     if (!g.rxr && status !== 'RE' && status !== 'NA' && isNew) {
       if (q.has('spruce')) err({ segment: 'RXR' }, '100', '7', `Order group ${g.index}: RXR route is required. Dose not recorded.`);

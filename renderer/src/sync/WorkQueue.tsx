@@ -13,7 +13,8 @@ import { useNow } from './useNow';
 // Every report MIIS rejected or accepted with warnings, with the registry's own words and the
 // form field each one points at, and a way straight to the fix: rejections first, nearest
 // legal deadline first, a page at a time. Warnings are acknowledged once seen; a rejection
-// leaves only by being fixed, resent, or dismissed with a reason. Loading a page shows patient
+// leaves only by being fixed, resent, or dismissed with a reason (a rejected delete cannot be
+// fixed, the dose is gone: it is retried as a new delete or dismissed). Loading a page shows patient
 // names, an audited read, so it happens when a person asks: answers arriving from MIIS while
 // the list is open only say that there is something new.
 
@@ -123,6 +124,20 @@ export function WorkQueue({ user, onFix, onOpen }: { user?: SessionUser; onFix: 
     }
     setDone(t('queue.acknowledgedDone', { count: r.value.acknowledged.length }));
     reportSkips(r.value.skipped);
+    await load(view);
+  }
+
+  async function retryDelete(seq: number) {
+    if (busy) return;
+    setBusy(true);
+    const r = await run(api().sync.retryDelete({ seq }));
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error.message);
+      return;
+    }
+    setDone(t('queue.retryDelete.done'));
+    setSkipped(undefined);
     await load(view);
   }
 
@@ -241,9 +256,14 @@ export function WorkQueue({ user, onFix, onOpen }: { user?: SessionUser; onFix: 
                   </td>
                   <td>
                     <div className="btn-row">
-                      {view !== 'acknowledged' ? (
+                      {view !== 'acknowledged' && item.action !== 'D' ? (
                         <button type="button" className="btn btn--primary" onClick={() => onFix(item.patientId, item.doseId)}>
                           {t('queue.fix')}
+                        </button>
+                      ) : null}
+                      {item.state === 'rejected' && item.action === 'D' && canDismiss ? (
+                        <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void retryDelete(item.seq)}>
+                          {t('queue.retryDelete')}
                         </button>
                       ) : null}
                       {item.state === 'warning' && !item.review ? (

@@ -292,3 +292,60 @@ describe('dosedesk --check-config: the database file for IT', () => {
     expect(r.out).toMatch(/empty \(0 bytes\)/);
   });
 });
+
+describe('a failed registry check says which part to fix, by exit code (network 4, credentials 5, endpoint 6)', () => {
+  const creds = { username: 'clinic', password: 'right-password' };
+
+  it.each([
+    ['http407', /proxy/],
+    ['http400', /firewall/],
+    ['http406', /firewall/],
+    ['captivePortalRedirect', /sign in to the network/],
+    ['captivePortalPage', /sign in to the network/],
+  ] as const)('%s (a proxy, firewall or Wi-Fi login in between) → exit 4, the network, and the credentials were not checked', async (fault, said) => {
+    sim.failNext(1, fault);
+    const r = await check({ configPath: writeConfig(`prod-${fault}.json`, production(sim.url)), credentials: creds });
+    expect(r.code).toBe(EXIT.registry_unreachable);
+    expect(r.out).toMatch(said);
+    expect(r.out).toMatch(/^fix {2}the network between this computer and the registry/m);
+    expect(r.out).toMatch(/credentials were not checked/);
+  });
+
+  it('a refused password → exit 5, the credentials', async () => {
+    const r = await check({ configPath: writeConfig('prod-badpass.json', production(sim.url)), credentials: { ...creds, password: 'wrong' } });
+    expect(r.code).toBe(EXIT.registry_credentials);
+    expect(r.out).toMatch(/^fix {2}the MIIS web-service username and password/m);
+  });
+
+  it.each([
+    ['a URL that is not the web service (HTTP 404)', () => ({ url: `${sim.url}-old`, fault: undefined })],
+    ['a service without that operation (UnsupportedOperationFault)', () => ({ url: sim.url, fault: 'unsupportedOperationFault' as const })],
+  ])('%s → exit 6, the endpoint settings', async (_what, setup) => {
+    const { url, fault } = setup();
+    if (fault) sim.failNext(1, fault);
+    const r = await check({ configPath: writeConfig(`prod-endpoint-${fault ?? '404'}.json`, production(url)), credentials: creds });
+    expect(r.code).toBe(EXIT.registry_endpoint);
+    expect(r.out).toMatch(/^fix {2}the registry endpoint settings/m);
+  });
+
+  it('a registry answering in Base64 while the settings say plain text → exit 6, the connection options', async () => {
+    const base64 = await startRegistrySimulator({ users: [{ username: 'clinic', password: 'right-password' }], connectivityTestSupported: false, credentialPlacement: 'wsse', payloadEncoding: 'base64' });
+    try {
+      const r = await check({ configPath: writeConfig('prod-base64.json', production(base64.url)), credentials: creds });
+      expect(r.code).toBe(EXIT.registry_endpoint);
+      expect(r.out).toMatch(/payload encoding/);
+    } finally {
+      await base64.stop();
+    }
+  });
+
+  it('production without an endpoint URL → exit 6, not "unreachable"', async () => {
+    // IT's file would refuse this; an administrator's settings in the app can leave it empty.
+    const files = dataDir('production-nourl');
+    saveSite(files, 'production', { 'registry.preset': 'massachusetts', 'registry.facilityId': '10144' }, fakeSafeStorage());
+    writeModeRecord(files, { mode: 'production', since: '2026-12-01T09:00:00.000Z' });
+    const r = await check({ configPath: join(dir, 'absent.json'), dataDir: files.dir, credentials: creds });
+    expect(r.code).toBe(EXIT.registry_endpoint);
+    expect(r.out).toMatch(/registry address \(registry\.endpointUrl\)/);
+  });
+});

@@ -55,6 +55,7 @@ export const GOOD: Record<MethodName, (c: Clinic) => unknown> = {
   'sync.acknowledge': () => ({ seqs: [1] }),
   'sync.dismiss': () => ({ seq: 1, reason: 'Keyed in the MIIS web site' }),
   'sync.resubmitRejected': () => ({}),
+  'sync.retryDelete': () => ({ seq: 1 }),
   'sync.retryNow': () => ({}),
   'settings.get': () => ({}),
   'settings.update': () => ({ scope: 'user', values: {} }),
@@ -118,6 +119,7 @@ export const BAD: Record<MethodName, (c: Clinic) => unknown[]> = {
   'sync.acknowledge': () => [{}, { seqs: [] }, { seqs: [0] }, { seqs: [1.5] }, { seqs: Array.from({ length: 201 }, (_, i) => i + 1) }],
   'sync.dismiss': () => [{ seq: 1 }, { seq: 1, reason: '  ' }, { seq: -1, reason: 'Keyed in MIIS' }, { seq: 1, reason: 'x'.repeat(501) }],
   'sync.resubmitRejected': () => [{ seqs: [] }, { seqs: ['1'] }],
+  'sync.retryDelete': () => [{}, { seq: 0 }, { seq: '7' }, { seq: 1.5 }],
   'sync.retryNow': () => [],
   'settings.get': () => [],
   'settings.update': () => [

@@ -1,5 +1,5 @@
 import { createSyncController } from '../../../sync';
-import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
+import { startRegistrySimulator, type RegistrySimulator, type SimulatorOptions } from '../../../sync/sim';
 import { Reporting } from '../../../electron/services/reporting';
 import { makeApp, type TestApp } from '../fixtures/app';
 import { clinicWithDose, type Clinic } from './payloads';
@@ -94,51 +94,159 @@ describe('work queue handlers', () => {
   });
 });
 
-describe('resend after a configuration fix, against the registry simulator', () => {
+describe('a rejected delete of a dose already deleted', () => {
+  beforeEach(async () => {
+    app = makeApp();
+    clinic = await clinicWithDose(app);
+  });
+  afterEach(() => app.done());
+
+  /** The dose reached the registry, was deleted here, and the registry rejected the delete. */
+  async function rejectedDelete(): Promise<number> {
+    settleDue('warning');
+    await app.ok('doses.remove', { id: clinic.dose.id, reason: 'Recorded on the wrong patient' }, 'clin');
+    const [seq] = settleDue('rejected');
+    return seq as number;
+  }
+
+  it('blocks a switch of registry until someone acts on it; clinical staff retry it as a new delete, audited, and the sender is woken', async () => {
+    const seq = await rejectedDelete();
+    const [item] = (await app.ok('sync.workQueue', {}, 'clin')).items;
+    expect(item).toMatchObject({ seq, action: 'D', state: 'rejected' });
+    expect(item?.deadlineAt).toBeUndefined();
+    // What holds a switch out of production back (mode-switch.ts refuseWhileUnsent; the switch
+    // itself is pinned in tests/electron/services/mode-switch.test.ts).
+    expect(app.store.outbox.hasUnsent()).toBe(true);
+
+    const denied = await app.call('sync.retryDelete', { seq }, 'desk');
+    expect(denied.ok ? 'ok' : denied.error.kind).toBe('forbidden');
+    const kick = vi.spyOn(app.services.sync, 'kick');
+    const r = await app.ok('sync.retryDelete', { seq }, 'clin');
+    expect(r).toMatchObject({ doseId: clinic.dose.id, replacedSeqs: [seq], status: { rejected: 0, pending: 1 } });
+    // Woken like a saved dose, not "Send now": a pause that waits for an administrator stays.
+    expect(kick.mock.calls).toEqual([['dose_saved']]);
+    expect(app.store.outbox.get(r.seq)).toMatchObject({ action: 'D', state: 'pending' });
+    expect(app.store.audit.list({ entityId: clinic.dose.id }).find((a) => a.action === 'workqueue.retry_delete')?.userId).toBe(clinic.clinicianId);
+    const again = await app.call('sync.retryDelete', { seq }, 'clin');
+    expect(again.ok ? 'ok' : again.error.kind).toBe('conflict');
+  });
+
+  it('dismissed with a reason, it stops holding a switch of registry back', async () => {
+    const seq = await rejectedDelete();
+    await app.ok('sync.dismiss', { seq, reason: 'The help desk confirmed the registry never held this dose' }, 'clin');
+    expect(app.store.outbox.hasUnsent()).toBe(false);
+  });
+});
+
+describe('after a configuration fix, against the registry simulator', () => {
   async function until(check: () => boolean, what: string): Promise<void> {
-    for (let i = 0; i < 500; i++) {
+    // Counted in polls, not milliseconds: a loaded machine slows the polls with the work.
+    for (let i = 0; i < 1_500; i++) {
       if (check()) return;
       await new Promise((r) => setTimeout(r, 20));
     }
     throw new Error(`gave up waiting for ${what}`);
   }
 
-  it('a facility mismatch is rejected, fixed, resent once, and the registry holds the dose once', async () => {
-    app = makeApp();
-    let sim: RegistrySimulator | undefined;
-    // This registry refuses a message whose MSH-4 is not the account's facility (AIRA "soursop").
+  /** Reporting in training mode against a simulator started with `sim` options. */
+  function reportingWith(sim: Omit<SimulatorOptions, 'host' | 'port' | 'users'>): { reporting: Reporting; sim: () => RegistrySimulator } {
+    let running: RegistrySimulator | undefined;
     const reporting = new Reporting({
       services: app.services,
-      startSimulator: async (options) => (sim = await startRegistrySimulator({ ...options, quirks: ['soursop'] })),
+      startSimulator: async (options) => (running = await startRegistrySimulator({ ...options, ...sim })),
       createController: (parts) => createSyncController({ ...parts, backoff: { baseMs: 50, capMs: 200 } }),
     });
+    return {
+      reporting,
+      sim: () => {
+        if (!running) throw new Error('the simulator has not started');
+        return running;
+      },
+    };
+  }
+
+  const submitsFor = (sim: RegistrySimulator, doseId: string) => sim.received().filter((m) => m.operation === 'submitSingleMessage' && m.hl7?.includes(doseId));
+  const mshField = (hl7: string | undefined, n: number) => (hl7 ?? '').split('\r')[0]?.split('|')[n - 1];
+
+  it('a wrong Vaccine PIN pauses reporting with one message naming MSH-4 and keeps the doses waiting; fixed in Settings, the same doses are accepted, once each', async () => {
+    app = makeApp();
+    // This registry refuses a message whose MSH-4 is not the account's facility (AIRA "soursop").
+    const { reporting, sim } = reportingWith({ quirks: ['soursop'] });
     try {
       clinic = await clinicWithDose(app);
       await reporting.start(app.services.settings.mode(), app.store);
       await until(() => app.store.outbox.stats().accepted === 1, 'the first dose to be accepted');
 
-      // An administrator types the wrong Vaccine PIN: every report now names the wrong facility.
+      // An administrator types the wrong Vaccine PIN: every message now names the wrong facility.
       await app.ok('settings.update', { scope: 'site', values: { 'registry.vaccinePin': 'WRONG-PIN' } });
+      const second = await app.ok('doses.record', { dose: clinic.doseInput({ administeredTime: '11:00' }) });
+      const third = await app.ok('doses.record', { dose: clinic.doseInput({ administeredTime: '12:00' }) });
+      await until(() => app.services.sync.status().state === 'needs_attention', 'reporting to pause');
+
+      const paused = await app.ok('sync.status', {}, 'clin');
+      expect(paused.problem?.code).toBe('ack_site_identity');
+      expect(paused.problem?.message).toContain('MSH-4 (sending facility "WRONG-PIN")');
+      expect(paused.rejected).toBe(0);
+      // Waiting here, not filed as rejections: the work queue is empty and the chart says waiting.
+      const stats = app.store.outbox.stats();
+      expect(stats.pending + stats.sending).toBe(2);
+      expect((await app.ok('sync.workQueue', {}, 'clin')).total).toBe(0);
+      expect((await app.ok('doses.get', { id: second.dose.id }, 'clin')).reporting.state).not.toBe('rejected');
+
+      await app.ok('settings.update', { scope: 'site', values: { 'registry.vaccinePin': '' } });
+      await until(() => app.store.outbox.stats().accepted === 3, 'the waiting doses to be accepted');
+
+      for (const dose of [second.dose, third.dose]) {
+        const submits = submitsFor(sim(), dose.id);
+        const refused = submits.filter((m) => m.ackCode !== 'AA');
+        const accepted = submits.filter((m) => m.ackCode === 'AA');
+        // Refused under the wrong PIN, each refused message once; accepted once, as a new message with the right PIN.
+        expect(refused.every((m) => mshField(m.hl7, 4) === 'WRONG-PIN')).toBe(true);
+        expect(accepted.map((m) => mshField(m.hl7, 4))).toEqual(['TRAINING']);
+        expect(new Set(submits.map((m) => m.controlId)).size).toBe(submits.length);
+        expect(sim().accepted().filter((d) => d.fillerOrderId === dose.id)).toHaveLength(1);
+      }
+      expect(sim().stats).toMatchObject({ duplicates: 0, controlIdConflicts: 0, held: 3 });
+      const rebuilt = app.store.audit.list({ entityId: second.dose.id }).filter((a) => a.action === 'outbox.rebuild');
+      expect(rebuilt.length).toBeGreaterThan(0);
+      expect((await app.ok('sync.workQueue', {}, 'clin')).total).toBe(0);
+      expect((await app.ok('sync.status', {}, 'clin')).problem).toBeUndefined();
+    } finally {
+      await reporting.stop();
+    }
+  });
+
+  it('a rejection of one dose caused by a setting (an unregistered facility id in RXA-11) goes to the work queue; fixed and resent, the registry holds the dose once', async () => {
+    app = makeApp();
+    // This registry files doses only under the facility ids registered for the organization.
+    const { reporting, sim } = reportingWith({ registeredLocations: ['TRAINING'] });
+    try {
+      clinic = await clinicWithDose(app);
+      await reporting.start(app.services.settings.mode(), app.store);
+      await until(() => app.store.outbox.stats().accepted === 1, 'the first dose to be accepted');
+
+      await app.ok('settings.update', { scope: 'site', values: { 'registry.facilityId': 'CLINIC-9' } });
       const second = await app.ok('doses.record', { dose: clinic.doseInput({ administeredTime: '11:00' }) });
       await until(() => app.store.outbox.stats().rejected === 1, 'the registry to reject the second dose');
       const [rejected] = (await app.ok('sync.workQueue', {})).items;
       expect(rejected).toMatchObject({ doseId: second.dose.id, state: 'rejected' });
-      expect(rejected!.messages[0]?.text).toMatch(/MSH-4/);
+      expect(rejected!.messages[0]?.text).toMatch(/RXA-11 administered-at location "CLINIC-9"/);
+      // A rejection of the dose, not a problem of the site: reporting goes on.
+      expect(app.services.sync.status().state).not.toBe('needs_attention');
 
-      await app.ok('settings.update', { scope: 'site', values: { 'registry.vaccinePin': '' } });
+      await app.ok('settings.update', { scope: 'site', values: { 'registry.facilityId': '' } });
       const result = await app.ok('sync.resubmitRejected', {}, 's1');
       expect(result.resent).toHaveLength(1);
       // A double click, or a second administrator at the same moment.
       expect((await app.ok('sync.resubmitRejected', {}, 's1')).resent).toEqual([]);
       await until(() => app.store.outbox.stats().accepted === 2, 'the resent dose to be accepted');
 
-      const submits = sim!.received().filter((m) => m.operation === 'submitSingleMessage');
-      const forSecond = submits.filter((m) => m.hl7?.includes(second.dose.id));
-      expect(forSecond).toHaveLength(2);
+      const forSecond = submitsFor(sim(), second.dose.id);
+      expect(forSecond.map((m) => m.ackCode)).toEqual(['AE', 'AA']);
       expect(new Set(forSecond.map((m) => m.controlId)).size).toBe(2);
       expect(forSecond.map((m) => m.outcome)).toEqual(['processed', 'processed']);
-      expect(sim!.accepted().filter((d) => d.fillerOrderId === second.dose.id)).toHaveLength(1);
-      expect(sim!.stats).toMatchObject({ duplicates: 0, held: 2 });
+      expect(sim().accepted().filter((d) => d.fillerOrderId === second.dose.id)).toHaveLength(1);
+      expect(sim().stats).toMatchObject({ duplicates: 0, held: 2 });
       expect((await app.ok('sync.workQueue', {})).total).toBe(0);
     } finally {
       await reporting.stop();

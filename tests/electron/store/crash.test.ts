@@ -21,25 +21,35 @@ function rng(seed: number): () => number {
   };
 }
 
-function runAndKill(script: string, args: string[], killAfterReadyMs: number, killBeforeReady: boolean): Promise<{ saved: string[]; sawReady: boolean }> {
+/**
+ * When to kill: `startup`, that many ms after the spawn (during open, quick_check, recovery); or
+ * `saving`, once the child has reported that many saves, then after a few ms more. Counting saves
+ * rather than milliseconds puts the kill inside the save loop however slowly a loaded machine
+ * gets the child there; the extra delay spreads it over the phases of a save.
+ */
+type KillAt = { startup: number } | { saving: number; thenMs: number };
+
+function runAndKill(script: string, args: string[], at: KillAt): Promise<{ saved: string[]; sawReady: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } });
     let out = '';
     let err = '';
     let sawReady = false;
+    let armed = false;
     let timer: NodeJS.Timeout | undefined;
     const kill = () => child.kill('SIGKILL');
-    if (killBeforeReady) timer = setTimeout(kill, killAfterReadyMs);
+    if ('startup' in at) timer = setTimeout(kill, at.startup);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (!sawReady && out.includes('ready\n')) {
-        sawReady = true;
-        if (!killBeforeReady) timer = setTimeout(kill, killAfterReadyMs);
+      if (!sawReady && out.includes('ready\n')) sawReady = true;
+      if ('saving' in at && !armed && (out.match(/^saved [^\n]*\n/gm)?.length ?? 0) >= at.saving) {
+        armed = true;
+        timer = setTimeout(kill, at.thenMs);
       }
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     // A child that never gets going is killed anyway; the loop stays bounded.
-    const guard = setTimeout(kill, 15_000);
+    const guard = setTimeout(kill, 60_000);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(guard);
@@ -83,13 +93,17 @@ describe('crash safety', () => {
 
     const random = rng(20261125);
     const acknowledged: string[] = [];
-    let roundsWithSaves = 0;
+    let savingRounds = 0;
+    let savingRoundsWithSaves = 0;
     for (let round = 0; round < ROUNDS; round++) {
       // Every fifth round dies during start-up (open, quick_check, recovery) instead.
       const early = round % 5 === 4;
-      const delay = early ? Math.floor(random() * 120) : Math.floor(random() * 250);
-      const { saved } = await runAndKill(script, [path, s.patient.id, s.lot.id, s.clinician.id], delay, early);
-      if (saved.length) roundsWithSaves += 1;
+      const at: KillAt = early ? { startup: Math.floor(random() * 120) } : { saving: 1 + Math.floor(random() * 20), thenMs: Math.floor(random() * 25) };
+      const { saved } = await runAndKill(script, [path, s.patient.id, s.lot.id, s.clinician.id], at);
+      if (!early) {
+        savingRounds += 1;
+        if (saved.length > 0) savingRoundsWithSaves += 1;
+      }
       acknowledged.push(...saved);
 
       const db = new Database(path);
@@ -109,8 +123,10 @@ describe('crash safety', () => {
         db.close();
       }
     }
-    // The kills must have landed while doses were being recorded, not only before.
-    expect(roundsWithSaves).toBeGreaterThan(ROUNDS / 2);
+    // The kills must have landed while doses were being recorded, not only before: every round
+    // meant to kill mid-save did, after at least one acknowledged save.
+    expect(savingRounds).toBeGreaterThan(ROUNDS / 2);
+    expect(savingRoundsWithSaves).toBe(savingRounds);
     expect(acknowledged.length).toBeGreaterThan(ROUNDS);
 
     const store = openStore(path);

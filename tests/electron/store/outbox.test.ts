@@ -204,6 +204,48 @@ describe('outbox', () => {
     expect(() => t.store.outbox.release(999, later)).toThrow(expect.objectContaining({ kind: 'not_found' }));
   });
 
+  it('a released entry that was never sent drops its message (nobody saw it); one sent before keeps its bytes and MSH-10', () => {
+    const p2 = otherPatient();
+    const fresh = t.store.doses.record(s.dose(), NURSE, TODAY).outbox;
+    const sentOnce = t.store.doses.record(s.dose({ patientId: p2.id }), NURSE, TODAY).outbox;
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.setMessages([
+      { seq: fresh.seq, text: 'MSH|built-with-old-settings' },
+      { seq: sentOnce.seq, text: 'MSH|sent-once' },
+    ]);
+    // The second went out and got no answer: it may have been filed.
+    t.store.outbox.markRetry(sentOnce.seq, t.clock.now(), 'timeout');
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.release(fresh.seq, t.clock.now());
+    t.store.outbox.release(sentOnce.seq, t.clock.now());
+    expect(t.store.outbox.get(fresh.seq)).toMatchObject({ attempts: 0, messageControlId: fresh.messageControlId });
+    expect(t.store.outbox.get(fresh.seq)?.messageText).toBeUndefined();
+    expect(t.store.outbox.get(sentOnce.seq)).toMatchObject({ attempts: 1, messageText: 'MSH|sent-once', messageControlId: sentOnce.messageControlId });
+    // The next claim builds it afresh, under the MSH-10 it always had.
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    expect(t.store.outbox.setMessage(fresh.seq, 'MSH|built-now').messageText).toBe('MSH|built-now');
+  });
+
+  it('a header the registry refused spends the message: a new MSH-10, no bytes, due again, and an audit row tying the two MSH-10s', () => {
+    const { outbox } = t.store.doses.record(s.dose(), NURSE, TODAY);
+    t.store.outbox.claimDue(t.clock.now(), 10, MAX_BACKOFF);
+    t.store.outbox.setMessage(outbox.seq, 'MSH|wrong-pin');
+    const error = 'ack_site_identity: The registry refused this site\'s identification in MSH-4.';
+    t.store.outbox.recordOutcomes([{ seq: outbox.seq, kind: 'retry', nextAttemptAt: t.clock.now(), error, rebuild: true }]);
+    const after = t.store.outbox.get(outbox.seq);
+    expect(after).toMatchObject({ state: 'pending', attempts: 1, lastError: error, nextAttemptAt: t.clock.now().toISOString() });
+    expect(after?.messageText).toBeUndefined();
+    expect(after?.messageControlId).not.toBe(outbox.messageControlId);
+    expect(t.store.outbox.byControlId(outbox.messageControlId)).toBeUndefined();
+    const row = t.store.audit.list({ entityId: outbox.doseId }).find((a) => a.action === 'outbox.rebuild');
+    expect(row).toMatchObject({ userId: 'system', detail: { seq: outbox.seq, action: 'A', refusedControlId: outbox.messageControlId, messageControlId: after?.messageControlId, reason: error } });
+    // Nothing is rejected: the dose waits, and a replay of the same answer changes nothing more.
+    expect(t.store.outbox.stats()).toMatchObject({ pending: 1, rejected: 0 });
+    t.store.outbox.recordOutcomes([{ seq: outbox.seq, kind: 'retry', nextAttemptAt: t.clock.now(), error, rebuild: true }]);
+    expect(t.store.outbox.get(outbox.seq)?.messageControlId).toBe(after?.messageControlId);
+    expect(t.store.audit.list({ entityId: outbox.doseId }).filter((a) => a.action === 'outbox.rebuild')).toHaveLength(1);
+  });
+
   it('"Send now" makes every pending entry due at once, leaving the others alone', () => {
     const p2 = otherPatient();
     const a = t.store.doses.record(s.dose(), NURSE, TODAY).outbox;

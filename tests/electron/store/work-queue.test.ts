@@ -220,6 +220,61 @@ describe('work queue', () => {
     expect(t.store.outbox.get(r.seq)?.state).toBe('rejected');
   });
 
+  describe('a rejected delete of a dose already deleted', () => {
+    /** An accepted dose, deleted, whose delete the registry rejected. */
+    function rejectedDelete() {
+      const a = settled('accepted');
+      const del = t.store.doses.remove(a.dose.id, 'Recorded on the wrong patient', NURSE).outbox;
+      const [claimed] = t.store.outbox.claimDue(t.clock.now(), 1, MAX_BACKOFF);
+      expect(claimed).toMatchObject({ seq: del?.seq, action: 'D' });
+      t.store.outbox.markRejected(del!.seq, { code: 'AE', text: 'rejected', messages: [{ severity: 'error', text: 'ORC-3 dose not found for this organization.' }] });
+      return { dose: a.dose, seq: del!.seq, controlId: del!.messageControlId };
+    }
+
+    it('holds a registry switch back while open, has no legal deadline, and is retried as a new delete with its own MSH-10, audited', () => {
+      const d = rejectedDelete();
+      expect(t.store.outbox.hasUnsent()).toBe(true);
+      // A delete has no 72-hour clock: it shows in the queue but never in the deadline warning.
+      expect(t.store.outbox.stats()).toMatchObject({ rejected: 1 });
+      expect(t.store.outbox.stats().nextDeadlineAt).toBeUndefined();
+      expect(t.store.workQueue.page({ view: 'open', limit: 10 }).entries.map((e) => [e.seq, e.action, e.deadlineAt])).toEqual([[d.seq, 'D', undefined]]);
+
+      const r = t.store.workQueue.retryDelete(d.seq, REVIEWER);
+      expect(r).toMatchObject({ doseId: d.dose.id, replacedSeqs: [d.seq], action: 'D' });
+      expect(r.messageControlId).not.toBe(d.controlId);
+      expect(t.store.outbox.get(d.seq)?.state).toBe('superseded');
+      expect(t.store.outbox.get(r.seq)).toMatchObject({ state: 'pending', action: 'D', attempts: 0 });
+      expect(t.store.outbox.get(r.seq)?.deadlineAt).toBeUndefined();
+      const row = t.store.audit.list({ entityId: d.dose.id }).find((a) => a.action === 'workqueue.retry_delete');
+      expect(row).toMatchObject({ userId: REVIEWER.userId, detail: { replacedSeqs: [d.seq], seq: r.seq, action: 'D', replacedControlIds: [d.controlId] } });
+      // The new delete goes out; accepted, nothing waits any more.
+      const [claimed] = t.store.outbox.claimDue(t.clock.now(), 1, MAX_BACKOFF);
+      expect(claimed?.seq).toBe(r.seq);
+      t.store.outbox.markAccepted(r.seq, ok);
+      expect(t.store.outbox.hasUnsent()).toBe(false);
+      // Retried once: a second click finds nothing to retry.
+      expect(() => t.store.workQueue.retryDelete(d.seq, REVIEWER)).toThrow(expect.objectContaining({ kind: 'conflict', message: expect.stringMatching(/no longer a rejection waiting/) }));
+    });
+
+    it('dismissed with a reason, it no longer holds a registry switch back, and can still be retried', () => {
+      const d = rejectedDelete();
+      t.store.workQueue.dismiss(d.seq, 'The registry never had this dose under our org; confirmed by the help desk', REVIEWER);
+      expect(t.store.outbox.hasUnsent()).toBe(false);
+      expect(t.store.outbox.stats().rejected).toBe(0);
+      const r = t.store.workQueue.retryDelete(d.seq, REVIEWER);
+      expect(r.replacedSeqs).toEqual([d.seq]);
+      expect(t.store.outbox.hasUnsent()).toBe(true);
+    });
+
+    it('retry is only for a rejected delete: an add is fixed from the chart, and an unknown report is not found', () => {
+      const add = settled('rejected');
+      expect(() => t.store.workQueue.retryDelete(add.seq, REVIEWER)).toThrow(expect.objectContaining({ kind: 'conflict', message: expect.stringMatching(/not a delete: fix the dose from its chart/) }));
+      expect(() => t.store.workQueue.retryDelete(4242, REVIEWER)).toThrow(expect.objectContaining({ kind: 'not_found' }));
+      expect(t.store.outbox.get(add.seq)?.state).toBe('rejected');
+      expect(t.store.audit.list({ entityId: add.dose.id }).some((a) => a.action === 'workqueue.retry_delete')).toBe(false);
+    });
+  });
+
   it("tells a dose's chart state without the registry's words, and writes no audit row", () => {
     const p2 = t.store.patients.create(patientInput({ mrn: 'MRN-2', lastName: 'Other' }), NURSE);
     const r = settled('rejected', { patientId: p2.id });

@@ -29,7 +29,7 @@ function savedResult(): DoseWriteResult {
 describe('DoseForm', () => {
   it('picks the vaccine by name, fills the only lot, and Enter saves the dose the domain accepts', async () => {
     const fake = installFakeApi({ ...lotAnswers, 'doses.record': () => ok(savedResult()) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onSaved } = renderForm();
     const vaccine = screen.getByRole('combobox', { name: /Vaccine/ });
     await waitFor(() => expect(vaccine).toHaveFocus());
@@ -66,7 +66,7 @@ describe('DoseForm', () => {
 
   it('shows the domain’s messages on the fields and sends nothing when required data is missing', async () => {
     const fake = installFakeApi(lotAnswers);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm();
     await user.click(screen.getByRole('button', { name: 'Save dose' }));
     const vaccine = screen.getByRole('combobox', { name: /Vaccine/ });
@@ -85,7 +85,7 @@ describe('DoseForm', () => {
         error: { kind: 'validation', message: 'Invalid dose.', issues: [{ path: 'dose.lotId', code: 'dose.lot_empty', message: 'Lot TDP7731 has no doses left in inventory.' }] },
       }),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onSaved } = renderForm();
     await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
     await waitFor(() => expect(screen.getByLabelText(/^Lot number/)).toHaveValue('TDP7731'));
@@ -98,7 +98,7 @@ describe('DoseForm', () => {
 
   it('lists what the patient record lacks for MIIS and offers to edit it', async () => {
     installFakeApi(lotAnswers);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onEditPatient } = renderForm({ patient: { ...PATIENT, address: undefined } });
     await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
     await waitFor(() => expect(screen.getByLabelText(/^Lot number/)).toHaveValue('TDP7731'));
@@ -111,7 +111,7 @@ describe('DoseForm', () => {
 
   it('asks for the reason of a refusal and records it with status RE', async () => {
     const fake = installFakeApi({ ...lotAnswers, 'doses.record': () => ok(savedResult()) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onSaved } = renderForm();
     await user.click(screen.getByLabelText('Refused'));
     await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
@@ -127,7 +127,7 @@ describe('DoseForm', () => {
 
   it('records a historical dose from a card: any past date, a source, no lot from inventory', async () => {
     const fake = installFakeApi({ ...lotAnswers, 'doses.record': () => ok(savedResult()) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onSaved } = renderForm();
     await user.click(screen.getByLabelText('Historical'));
     expect(screen.queryByLabelText(/^Lot from inventory/)).not.toBeInTheDocument();
@@ -189,7 +189,7 @@ describe('DoseForm', () => {
       version: 3,
       reporting: { state: 'rejected', messages: [{ severity: 'error', text: 'RXA-15 lot number is not valid for this product.', field: 'dose.lotNumber' }] },
     };
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onSaved } = renderForm({ editing: rejected });
     expect(screen.getByLabelText(/^Lot number/)).toHaveAccessibleDescription('MIIS said: RXA-15 lot number is not valid for this product.');
     await user.clear(screen.getByLabelText(/^Lot number/));
@@ -201,7 +201,7 @@ describe('DoseForm', () => {
 
   it('refuses a lot number typed over the lot picked from inventory, on the field, before any call', async () => {
     const fake = installFakeApi({ ...lotAnswers, 'doses.record': () => ok(savedResult()) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onSaved } = renderForm();
     await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
     const lotNumber = screen.getByLabelText(/^Lot number/);
@@ -217,7 +217,7 @@ describe('DoseForm', () => {
 
   it('refuses control characters and emoji in the lot number before any call', async () => {
     const fake = installFakeApi({ 'lots.list': () => ok([]), 'doses.record': () => ok(savedResult()) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm();
     await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
     await waitFor(() => expect(screen.getByTestId('vaccine-chosen')).toHaveTextContent('CVX 115'));
@@ -235,7 +235,7 @@ describe('DoseForm', () => {
 
   it('refuses a malformed NDC on its field, and notes an NDC the CDC table lacks without blocking the save', async () => {
     const fake = installFakeApi({ ...lotAnswers, 'doses.record': () => ok(savedResult()) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onSaved } = renderForm();
     await user.type(screen.getByRole('combobox', { name: /Vaccine/ }), 'tdap{Enter}');
     const ndc = screen.getByLabelText(/^NDC/);

@@ -1,5 +1,6 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { enterText } from '../enter-text';
 import type { Patient } from '../../../electron/domain/patient';
 import { CodeListsProvider } from '../../../renderer/src/app/CodeLists';
 import { PatientForm } from '../../../renderer/src/patients/PatientForm';
@@ -33,12 +34,12 @@ const CHILD: Patient = {
 describe('guardians on the patient form', () => {
   it('registers a minor with a mother, after saying MIIS expects one', async () => {
     const fake = installFakeApi({ 'patients.create': (input) => ok({ created: true as const, patient: { ...PATIENT, ...(input as { patient: Patient }).patient } }) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const onSaved = renderForm();
-    await user.type(screen.getByLabelText(/^Last name/), 'Garcia');
-    await user.type(screen.getByLabelText(/^First name/), 'Sofia');
-    await user.type(screen.getByLabelText(/^Date of birth/), '2019-04-02');
-    await user.type(screen.getByLabelText(/^Medical record number/), 'FR-7');
+    await enterText(user, screen.getByLabelText(/^Last name/), 'Garcia');
+    await enterText(user, screen.getByLabelText(/^First name/), 'Sofia');
+    await enterText(user, screen.getByLabelText(/^Date of birth/), '2019-04-02');
+    await enterText(user, screen.getByLabelText(/^Medical record number/), 'FR-7');
     await user.selectOptions(screen.getByLabelText(/^Sex/), 'F');
     const section = screen.getByTestId('guardians');
     expect(section).toHaveTextContent('This patient is under 18: MIIS expects a parent or guardian');
@@ -46,11 +47,11 @@ describe('guardians on the patient form', () => {
     await user.click(within(section).getByRole('button', { name: 'Add a parent, guardian or next of kin' }));
     await waitFor(() => expect(screen.getByLabelText(/^Guardian's last name/)).toHaveFocus());
     expect(section).not.toHaveTextContent('under 18');
-    await user.type(screen.getByLabelText(/^Guardian's last name/), 'Garcia');
-    await user.type(screen.getByLabelText(/^Guardian's first name/), 'Maria');
+    await enterText(user, screen.getByLabelText(/^Guardian's last name/), 'Garcia');
+    await enterText(user, screen.getByLabelText(/^Guardian's first name/), 'Maria');
     await user.selectOptions(screen.getByLabelText(/^Relationship to the patient/), 'MTH');
     expect(screen.getByLabelText(/^Relationship to the patient/)).toHaveDisplayValue('Mother');
-    await user.type(screen.getByLabelText(/^Guardian's phone/), '508-555-0142');
+    await enterText(user, screen.getByLabelText(/^Guardian's phone/), '508-555-0142');
     await user.click(screen.getByRole('button', { name: 'Register patient' }));
 
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
@@ -60,12 +61,12 @@ describe('guardians on the patient form', () => {
 
   it('edits one guardian and removes another, keeping what the form does not show', async () => {
     const fake = installFakeApi({ 'patients.update': (input) => ok({ ...CHILD, ...(input as { patient: Patient }).patient }) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm(CHILD);
     const mother = screen.getByTestId('guardian-0');
     const phone = within(mother).getByLabelText(/^Guardian's phone/);
     await user.clear(phone);
-    await user.type(phone, '508-555-0199');
+    await enterText(user, phone, '508-555-0199');
     await user.click(screen.getByRole('button', { name: 'Remove Jose Garcia' }));
     expect(screen.queryByTestId('guardian-1')).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
@@ -77,7 +78,7 @@ describe('guardians on the patient form', () => {
 
   it('shows the domain message on the guardian field that needs it, and sends nothing', async () => {
     const fake = installFakeApi();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm(CHILD);
     const father = screen.getByTestId('guardian-1');
     await user.clear(within(father).getByLabelText(/^Guardian's first name/));
@@ -91,7 +92,7 @@ describe('guardians on the patient form', () => {
 
   it('stops at four people, as MIIS messages carry', async () => {
     installFakeApi();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm(CHILD);
     const add = screen.getByRole('button', { name: 'Add a parent, guardian or next of kin' });
     await user.click(add);

@@ -1,5 +1,6 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { enterText } from '../enter-text';
 import type { PatientSummary } from '../../../electron/api';
 import { CodeListsProvider } from '../../../renderer/src/app/CodeLists';
 import { PatientForm } from '../../../renderer/src/patients/PatientForm';
@@ -18,10 +19,10 @@ function renderForm(props: Partial<Parameters<typeof PatientForm>[0]> = {}) {
 }
 
 async function fillRequired(user: ReturnType<typeof userEvent.setup>) {
-  await user.type(screen.getByLabelText(/^Last name/), 'Garcia');
-  await user.type(screen.getByLabelText(/^First name/), 'Maria');
-  await user.type(screen.getByLabelText(/^Date of birth/), '03/14/1988');
-  await user.type(screen.getByLabelText(/^Medical record number/), 'FR-1');
+  await enterText(user, screen.getByLabelText(/^Last name/), 'Garcia');
+  await enterText(user, screen.getByLabelText(/^First name/), 'Maria');
+  await enterText(user, screen.getByLabelText(/^Date of birth/), '03/14/1988');
+  await enterText(user, screen.getByLabelText(/^Medical record number/), 'FR-1');
   await user.selectOptions(screen.getByLabelText(/^Sex/), 'F');
 }
 
@@ -30,7 +31,7 @@ const EXISTING: PatientSummary = { id: 'p1', mrn: 'FR-0', lastName: 'Garcia', fi
 describe('PatientForm', () => {
   it('shows the domain messages on each missing field, tied to the field for screen readers', async () => {
     const fake = installFakeApi();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm();
     await user.click(screen.getByRole('button', { name: 'Register patient' }));
     const last = screen.getByLabelText(/^Last name/);
@@ -46,11 +47,11 @@ describe('PatientForm', () => {
 
   it('checks a partial address and a malformed ZIP before sending', async () => {
     installFakeApi();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm();
     await fillRequired(user);
-    await user.type(screen.getByLabelText(/^Street address/), '41 Sumner St');
-    await user.type(screen.getByLabelText(/^ZIP code/), '2720');
+    await enterText(user, screen.getByLabelText(/^Street address/), '41 Sumner St');
+    await enterText(user, screen.getByLabelText(/^ZIP code/), '2720');
     await user.click(screen.getByRole('button', { name: 'Register patient' }));
     await waitFor(() => expect(screen.getByLabelText(/^ZIP code/)).toHaveAccessibleDescription('ZIP code must be 5 digits (or ZIP+4).'));
     expect(screen.getByLabelText('City')).toHaveAccessibleDescription('City is required.');
@@ -63,7 +64,7 @@ describe('PatientForm', () => {
         return confirmDuplicate ? ok({ created: true as const, patient: { ...PATIENT, ...patient, id: 'p2' } }) : ok({ created: false as const, duplicates: [EXISTING] });
       },
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onSaved, onOpenExisting } = renderForm();
     await fillRequired(user);
     await user.click(screen.getByRole('button', { name: 'Register patient' }));
@@ -84,7 +85,7 @@ describe('PatientForm', () => {
     installFakeApi({
       'patients.create': () => ({ ok: false, error: { kind: 'validation', message: 'Invalid.', issues: [{ path: 'patient.mrn', code: 'patient.mrn_taken', message: 'MRN FR-1 already belongs to another patient.' }] } }),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm();
     await fillRequired(user);
     await user.click(screen.getByRole('button', { name: 'Register patient' }));
@@ -93,7 +94,7 @@ describe('PatientForm', () => {
 
   it('edits a patient, records a data-sharing objection dated today, and sends the version it started from', async () => {
     const fake = installFakeApi({ 'patients.update': (input) => ok({ ...PATIENT, ...(input as { patient: object }).patient, version: 2 }) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onSaved } = renderForm({ patient: PATIENT });
     expect(screen.getByLabelText(/^Last name/)).toHaveValue('Garcia');
     await user.click(screen.getByLabelText(/objects to sharing/));
@@ -109,7 +110,7 @@ describe('PatientForm', () => {
 
   it('explains a concurrent edit instead of overwriting it', async () => {
     installFakeApi({ 'patients.update': () => ({ ok: false, error: { kind: 'conflict', code: 'patient.version_conflict', message: 'Version conflict.' } }) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm({ patient: PATIENT });
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText(/Someone else changed this patient/)).toBeInTheDocument();
@@ -117,7 +118,7 @@ describe('PatientForm', () => {
 
   it('refuses control characters and emoji in the middle name on the field, before any call', async () => {
     const fake = installFakeApi();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm();
     await fillRequired(user);
     const middle = screen.getByLabelText(/^Middle name/);
@@ -135,7 +136,7 @@ describe('PatientForm', () => {
 
   it('holds names to the NIST profile’s lengths on the form (first name 30)', async () => {
     const fake = installFakeApi();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderForm();
     await fillRequired(user);
     const first = screen.getByLabelText(/^First name/);
@@ -147,7 +148,7 @@ describe('PatientForm', () => {
 
   it('refuses a date of birth after today before any call, and takes today for a newborn', async () => {
     const fake = installFakeApi({ 'patients.create': (input) => ok({ created: true as const, patient: { ...PATIENT, ...(input as { patient: object }).patient, id: 'p2' } }) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onSaved } = renderForm();
     await fillRequired(user);
     const dob = screen.getByLabelText(/^Date of birth/);

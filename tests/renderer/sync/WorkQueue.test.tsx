@@ -164,6 +164,36 @@ describe('WorkQueue', () => {
     expect(within(rowOf(7)).getByRole('button', { name: 'Fix and resend' })).toBeInTheDocument();
   });
 
+  it('a rejected delete cannot be fixed (the dose is gone): clinical staff send it again, or dismiss it; the front desk can do neither', async () => {
+    const DELETE: WorkQueueItem = { ...ITEM, seq: 12, action: 'D', messages: [{ severity: 'error', text: 'ORC-3 dose not found for this organization.' }] };
+    let retried = false;
+    const fake = installFakeApi({
+      'sync.workQueue': () => ok(queuePage(retried ? [] : [DELETE])),
+      'sync.retryDelete': () => {
+        retried = true;
+        return ok({ doseId: 'd1', seq: 30, replacedSeqs: [12], status: { ...STATUS, pending: 1 } });
+      },
+    });
+    const user = userEvent.setup();
+    const desk = renderQueue({ user: DESK });
+    await screen.findByTestId('work-queue');
+    expect(within(rowOf(12)).queryByRole('button', { name: 'Send the delete again' })).not.toBeInTheDocument();
+    desk.unmount();
+
+    renderQueue({ user: NURSE });
+    await screen.findByTestId('work-queue');
+    const row = rowOf(12);
+    expect(within(row).queryByRole('button', { name: 'Fix and resend' })).not.toBeInTheDocument();
+    expect(within(row).getByRole('button', { name: 'Dismiss…' })).toBeInTheDocument();
+    // No 72-hour clock runs for a delete.
+    expect(row).toHaveTextContent('None (not a new dose)');
+    expect(within(row).queryByTestId('queue-deadline')).not.toBeInTheDocument();
+    await user.click(within(row).getByRole('button', { name: 'Send the delete again' }));
+    expect(await screen.findByTestId('queue-done')).toHaveTextContent('The delete was sent again');
+    expect(fake.calls('sync.retryDelete')).toEqual([{ seq: 12 }]);
+    expect(await screen.findByText(/Nothing to fix/)).toBeInTheDocument();
+  });
+
   it('offers "resend all rejected" to an administrator only, says what it does first, then reports the result', async () => {
     const fake = installFakeApi({
       'sync.workQueue': () => ok(queuePage([ITEM, { ...ITEM, seq: 8, doseId: 'd2' }])),

@@ -1,7 +1,7 @@
 import type { SubmitOutcome } from '../../../sync/transport/types';
 import { toApiStatus } from '../../../sync/engine/controller';
 import type { SyncEvent, SyncStatus } from '../../../sync/engine/types';
-import { ack, controlIdOf, gate, retryOutcome } from './support/fakes';
+import { ack, controlIdOf, fakeMessage, gate, retryOutcome } from './support/fakes';
 import { rig } from './support/harness';
 
 // The engine against in-memory fakes in virtual time: every rule of the outbox state machine,
@@ -825,6 +825,48 @@ describe('sync engine (fakes, virtual time)', () => {
       expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
       expect(r.engine.status().state).toBe('idle');
       expect(r.events).toContainEqual({ type: 'resumed', reason: 'probe' });
+      await r.engine.stop();
+    });
+
+    it('a probe refused on a header built before the settings changed neither resumes nor re-pauses: the rebuilt message probes next, at once', async () => {
+      const r = rig({ concurrency: 1, backoff: { baseMs: 60_000, capMs: 10 * 60_000 }, buildMessage: (e) => fakeMessage(e).replace('|PIN1|', '|PIN-NEW|') });
+      // Sent once under the old PIN, no answer: it keeps those bytes. Its deadline sends it first.
+      const old = r.outbox.add({ patientId: 'P1', deadlineAt: '2026-03-03T00:00:00.000Z', messageText: fakeMessage({ messageControlId: 'MCI-1', patientId: 'P1', doseId: 'dose-1', action: 'A' }) });
+      (r.outbox.entries[0] as { attempts: number }).attempts = 1;
+      r.outbox.add({ patientId: 'P2' });
+      let proxy = true;
+      const refusePin1 = (hl7: string): SubmitOutcome => ({
+        kind: 'delivered',
+        ackText: ack(hl7, 'AE', [{ hl7Code: '101', severity: 'E', location: { segment: 'MSH', field: 4 }, userMessage: 'MSH-4 "PIN1" is not a registered facility.' }]),
+        ackSegments: [],
+      });
+      r.transport.script = (hl7) => {
+        if (proxy) return { kind: 'auth', code: 'proxy_auth_required', reason: 'HTTP 407 from the proxy.' };
+        return hl7.includes('|PIN1|') ? refusePin1(hl7) : deliveredAa(hl7);
+      };
+      r.engine.kick('settings_changed');
+      r.engine.start();
+      await r.time.settle();
+      expect(r.engine.status().configurationProblem?.code).toBe('proxy_auth_required');
+
+      // IT fixes the proxy; the next probe is the old message, refused on its (old) header.
+      proxy = false;
+      await r.time.advance(60_000);
+      const refusedAt = r.events.findIndex((e) => e.type === 'retry' && e.seq === old.seq && e.code === 'ack_site_identity');
+      expect(refusedAt).toBeGreaterThan(-1);
+      // Resumed by the rebuilt message's answer (probed at once, not after the 60 s probe wait), not by the stale refusal.
+      expect(r.events.slice(refusedAt).map((e) => [e.type, 'seq' in e ? e.seq : undefined])).toEqual([
+        ['retry', old.seq],
+        ['claimed', old.seq],
+        ['resumed', undefined],
+        ['accepted', old.seq],
+        ['claimed', 2],
+        ['accepted', 2],
+      ]);
+      expect(r.events.filter((e) => e.type === 'paused').map((e) => e.type === 'paused' && e.code)).toEqual(['proxy_auth_required']);
+      expect(r.outbox.entries.every((e) => e.state === 'accepted')).toBe(true);
+      expect(r.transport.sentControlIds().filter((id) => id === 'MCI-1')).toHaveLength(2);
+      expect(r.outbox.get(old.seq)?.messageText).toContain('|PIN-NEW|');
       await r.engine.stop();
     });
 

@@ -140,3 +140,18 @@ describe('registered sending facilities', () => {
     expect(msaOf(await post(sim.url, sampleVxu({ controlId: 'F3', doseId: 'D2', facility: 'ANY' })))).toBe('MSA|AA|F3');
   });
 });
+
+describe('registered administering locations', () => {
+  it('drops a dose given at a location the organization has not registered (AE on RXA-11), keeping the patient, and files one given at a registered one', async () => {
+    await start({ registeredLocations: ['10144'] });
+    const elsewhere = await post(sim.url, sampleVxu({ controlId: 'L1', doseId: 'D1', facility: '10144' }).replace('|^^^10144||', '|^^^CLINIC-9||'));
+    const ack = parseSoapResponse(elsewhere.body);
+    expect(ack.kind === 'return' && splitSegments(ack.text).slice(1)).toEqual([
+      'MSA|AE|L1',
+      expect.stringMatching(/^ERR\|\|RXA\^1\^11\|103\^.*\|E\|5\^.*\|\|\|RXA-11 administered-at location "CLINIC-9" is not a facility registered for this organization/),
+    ]);
+    expect(sim.accepted()).toEqual([]);
+    expect(msaOf(await post(sim.url, sampleVxu({ controlId: 'L2', doseId: 'D1', facility: '10144' })))).toBe('MSA|AA|L2');
+    expect(sim.accepted().map((d) => d.fillerOrderId.split('^')[0])).toEqual(['D1']);
+  });
+});

@@ -217,6 +217,7 @@ export class FakeOutbox implements OutboxRepo {
     for (const o of outcomes) {
       if (o.kind === 'accepted') this.markAccepted(o.seq, o.ack);
       else if (o.kind === 'rejected') this.markRejected(o.seq, o.ack);
+      else if (o.rebuild) this.renew(o.seq, o.nextAttemptAt, o.error);
       else this.markRetry(o.seq, o.nextAttemptAt, o.error);
     }
     return [];
@@ -250,10 +251,25 @@ export class FakeOutbox implements OutboxRepo {
     e.lastError = error;
   }
 
+  /** As the real store: a refused header spends the message; a new MSH-10, built again when next sent. */
+  private renew(seq: number, nextAttemptAt: Date, error: string): void {
+    const e = this.find(seq);
+    if (e.state !== 'sending') return;
+    this.markRetry(seq, nextAttemptAt, error);
+    this.renewals += 1;
+    e.messageControlId = `MCI-${seq}-R${this.renewals}`;
+    delete e.messageText;
+  }
+
+  /** Messages renewed after a refused header. */
+  renewals = 0;
+
   release(seq: number, nextAttemptAt: Date, reason?: string): void {
     this.check('release');
     const e = this.find(seq);
     if (e.state !== 'sending') return;
+    // As the real store: bytes nobody has seen are built again at the next send.
+    if (e.attempts <= 1) delete e.messageText;
     e.state = 'pending';
     e.attempts = Math.max(0, e.attempts - 1);
     e.nextAttemptAt = nextAttemptAt.toISOString();

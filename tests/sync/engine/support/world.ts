@@ -109,8 +109,14 @@ export interface World {
   transport: SoapTransport;
   /** Records `count` doses, spread round-robin over the patients. */
   record(count: number, over?: Partial<DoseInput>): string[];
-  waitFor(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
-  settled(timeoutMs?: number): Promise<void>;
+  /**
+   * Polls until `predicate` holds. Gives up after `timeoutMs` without it, or, with `progress`,
+   * after `timeoutMs` in which the progress value did not change: a loaded machine slows the
+   * work down but a wait only fails when the work stops.
+   */
+  waitFor(predicate: () => boolean, what: string, timeoutMs?: number, progress?: () => unknown): Promise<void>;
+  /** Until no entry is pending or sending; fails only when no entry settled for `stallMs`. */
+  settled(stallMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -156,15 +162,28 @@ export async function world(options: { patients?: number; sim?: SimulatorOptions
       }
       return ids;
     },
-    async waitFor(predicate, what, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
+    async waitFor(predicate, what, timeoutMs = 30_000, progress) {
+      let seen = progress?.();
+      let deadline = Date.now() + timeoutMs;
       while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; outbox ${JSON.stringify(store.outbox.stats())}`);
+        const now = progress?.();
+        if (progress && now !== seen) {
+          seen = now;
+          deadline = Date.now() + timeoutMs;
+        }
+        if (Date.now() > deadline) {
+          const why = progress ? `no progress for ${timeoutMs} ms` : `timed out after ${timeoutMs} ms`;
+          throw new Error(`${why} waiting for ${what}; outbox ${JSON.stringify(store.outbox.stats())}`);
+        }
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    async settled(timeoutMs = 30_000) {
-      await w.waitFor(() => unsettled(store.outbox.stats()) === 0, 'every outbox entry to settle', timeoutMs);
+    async settled(stallMs = 30_000) {
+      const settledCount = () => {
+        const s = store.outbox.stats();
+        return s.accepted + s.warning + s.rejected;
+      };
+      await w.waitFor(() => unsettled(store.outbox.stats()) === 0, 'every outbox entry to settle', stallMs, settledCount);
     },
     async close() {
       // Idempotent: a test on a small disk closes before unmounting, and afterEach closes again.
