@@ -108,15 +108,14 @@ export class SyncHost implements SyncController {
     const previous = this.current;
     this.unsubscribe();
     this.unsubscribe = () => {};
-    let last = previous.status();
+    // Reading the status reads the database, which may be damaged or already closed (quitting):
+    // stopping must not fail on that, or the app could not quit and the file would stay open.
+    const before = readStatus(previous);
     await previous.stop();
-    try {
-      last = previous.status();
-    } catch {
-      // The database closed meanwhile (quitting): the status from before the stop will do.
-    }
-    this.current = stoppedController({ ...last, state: 'stopped' });
-    this.emit({ type: 'status', status: this.current.status() });
+    const after = readStatus(previous);
+    const last = 'status' in after ? after : before;
+    this.current = stoppedController('status' in last ? { ...last.status, state: 'stopped' } : last.error);
+    if ('status' in last) this.emit({ type: 'status', status: this.current.status() });
   }
 
   attach(next: SyncController): void {
@@ -149,8 +148,25 @@ export class SyncHost implements SyncController {
 }
 
 /** Stands in while no engine runs (during a switch, after quitting): reports `status`, sends nothing. */
-function stoppedController(status: SyncStatus): SyncController {
-  return { status: () => status, kick: () => {}, onStatus: () => () => {}, stop: async () => {} };
+function stoppedController(last: unknown): SyncController {
+  const status = (): SyncStatus => {
+    // No status could be read (a damaged database): asking again gives the same error.
+    if (!isStatus(last)) throw last;
+    return last;
+  };
+  return { status, kick: () => {}, onStatus: () => () => {}, stop: async () => {} };
+}
+
+function isStatus(value: unknown): value is SyncStatus {
+  return typeof value === 'object' && value !== null && 'state' in value && 'pending' in value;
+}
+
+function readStatus(controller: SyncController): { status: SyncStatus } | { error: unknown } {
+  try {
+    return { status: controller.status() };
+  } catch (error) {
+    return { error };
+  }
 }
 
 export interface AppServices {

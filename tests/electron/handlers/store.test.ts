@@ -50,4 +50,18 @@ describe('store.diagnostics and damage through the API', () => {
     }
     expect(app.auditCount()).toBe(before);
   });
+
+  it('quitting with a damaged database stops reporting without an error, and the status still says damaged', async () => {
+    await withStaff(app);
+    const clinic = await seedClinic(app);
+    const raw = new Database(app.path);
+    raw.prepare('UPDATE patients SET data = ? WHERE id = ?').run('{"lastName": "Mor', clinic.patient.id);
+    raw.close();
+    const read = await app.call('patients.get', { id: clinic.patient.id });
+    expect(read.ok ? 'ok' : read.error.code).toBe('store.corrupt');
+
+    await expect(app.services.sync.stop()).resolves.toBeUndefined();
+    const status = await app.call('sync.status', {});
+    expect(status.ok ? 'ok' : status.error.code).toBe('store.corrupt');
+  });
 });
