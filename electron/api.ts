@@ -170,6 +170,10 @@ export const lotDefaultsSchema = z.object({
 });
 export type LotDefaults = z.infer<typeof lotDefaultsSchema>;
 
+/** What a translated engine or transport message fills in (`{host}`, `{status}`…). */
+export const messageParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+export type MessageParams = Readonly<Record<string, string | number>>;
+
 export const SYNC_STATES = ['idle', 'sending', 'waiting_for_network', 'needs_attention', 'stopped'] as const;
 export type SyncState = (typeof SYNC_STATES)[number];
 
@@ -185,8 +189,11 @@ export const syncStatusSchema = z.object({
   /** Earliest legal deadline among doses not yet accepted (105 CMR 222.100). */
   nextDeadlineAt: z.string().optional(),
   nextAttemptAt: z.string().optional(),
-  /** Why sending is stopped or failing (credentials refused, endpoint unreachable…), for a person. */
-  problem: z.object({ code: z.string(), message: z.string() }).optional(),
+  /**
+   * Why sending is stopped or failing (credentials refused, endpoint unreachable…): `message` in
+   * English for logs and IT; the UI renders `code` with `params` through its catalogue.
+   */
+  problem: z.object({ code: z.string(), message: z.string(), params: messageParamsSchema.optional() }).optional(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
@@ -261,7 +268,7 @@ export type SyncEvent =
        */
       reporting?: DoseReportingUpdate;
     }
-  | { type: 'blocked'; code: string; message: string };
+  | { type: 'blocked'; code: string; message: string; params?: MessageParams };
 
 /** Events pushed from main on `onSessionChange` (auto-lock, sign-out elsewhere). */
 export type SessionEvent = { type: 'locked'; at: string } | { type: 'signed_out'; at: string };
@@ -329,8 +336,10 @@ export const connectionCheckResultSchema = z.object({
   /** `connectivityTest` where the endpoint supports it, else `probe` (answers + accepts credentials, reports nothing). */
   method: z.enum(['connectivityTest', 'probe']),
   endpoint: z.string(),
+  /** In English (for IT and the log); the UI renders `code` with `params` when it knows the code. */
   detail: z.string(),
   code: z.string().optional(),
+  params: messageParamsSchema.optional(),
   checkedAt: z.string(),
 });
 export type ConnectionCheckResult = z.infer<typeof connectionCheckResultSchema>;

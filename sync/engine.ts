@@ -1,5 +1,6 @@
-import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxStats } from '../electron/store/types';
-import type { RegistryTransport, SubmitOutcome } from './transport/types';
+import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxStats, RegistryMessage } from '../electron/store/types';
+import type { EngineMessageCode } from './messages/codes';
+import type { MessageParams, RegistryTransport, SubmitOutcome } from './transport/types';
 import { AttemptWindow, DEFAULT_BACKOFF, probeDelayMs, retryDelayMs } from './engine/backoff';
 import { ClockWatch } from './engine/clock-watch';
 import { decide, rebuildsMessage, type Decision } from './engine/outcome';
@@ -274,16 +275,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /** A site problem: every dose waits; probed for on a capped backoff unless it waits for a person. */
-  function pauseFor(code: string, reason: string, probe: boolean, monoAt: number): void {
-    const problem: SyncProblem = { code, message: reason, at: iso(wallNow()) };
+  function pauseFor(code: EngineMessageCode, reason: string, params: MessageParams | undefined, probe: boolean, monoAt: number): void {
+    const problem: SyncProblem = params ? { code, message: reason, params, at: iso(wallNow()) } : { code, message: reason, at: iso(wallNow()) };
     const probeAt = (probes: number): number => (probesWhilePaused(code) ? monoAt + probeDelayMs(backoff, probes + 1, random) : Number.POSITIVE_INFINITY);
     if (!paused) {
       paused = { problem, probes: 0, probeAt: probeAt(0) };
-      emit({ type: 'paused', code, reason });
+      emit(params ? { type: 'paused', code, reason, params } : { type: 'paused', code, reason });
     } else {
       if (paused.problem.code !== code) {
         paused.problem = problem;
-        emit({ type: 'paused', code, reason });
+        emit(params ? { type: 'paused', code, reason, params } : { type: 'paused', code, reason });
       }
       // Answers to sends that went out before the pause say nothing new about the schedule.
       if (probe) {
@@ -374,7 +375,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         emit({ type: 'rejected', seq, doseId: entry.doseId, patientId: entry.patientId, controlId: entry.messageControlId, reason: decision.messages[0]?.text ?? decision.code });
         return;
       case 'pause':
-        pauseFor(decision.code, decision.reason, probe, monoAt);
+        pauseFor(decision.code, decision.reason, decision.params, probe, monoAt);
         return;
       case 'retry': {
         const failures = Math.max(1, entry.attempts);
@@ -391,6 +392,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           holdUntil = Math.max(holdUntil, monoAt + probeDelayMs(backoff, failuresInARow - outageThreshold + 1, random));
         }
         lastError = { code: decision.code, message: decision.reason, at: iso(wall), seq };
+        if (decision.params) lastError.params = decision.params;
         if (decision.ackProblem?.kind === 'mismatch') {
           const ev: SyncEvent = { type: 'ack_mismatch', seq, expected: entry.messageControlId, received: decision.ackProblem.received };
           try {
@@ -419,7 +421,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   function storeFailed(entry: OutboxEntry, err: unknown): void {
     needsRecovery = true;
-    lastError = { code: 'store_error', message: `The outcome for message ${entry.messageControlId} could not be saved: ${errorText(err)}`, at: iso(wallNow()), seq: entry.seq };
+    const detail = errorText(err);
+    lastError = {
+      code: 'store_error',
+      message: `The outcome for message ${entry.messageControlId} could not be saved: ${detail}`,
+      params: { controlId: entry.messageControlId, detail },
+      at: iso(wallNow()),
+      seq: entry.seq,
+    };
     noteTrouble(err);
   }
 
@@ -510,9 +519,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       try {
         text = buildMessage(entry);
       } catch (err) {
-        const reason = `The message for this dose could not be built: ${errorText(err)} Correct the record and save it again.`;
+        const detail = errorText(err);
+        const reason = `The message for this dose could not be built: ${detail} Correct the record and save it again.`;
         emit({ type: 'build_failed', seq: entry.seq, reason });
-        answers.push({ entry, probe: false, decision: { kind: 'rejected', code: 'build_failed', text: reason, messages: [{ severity: 'error', text: reason, code: 'build_failed' }] } });
+        const messages: RegistryMessage[] = [{ severity: 'error', text: reason, code: 'build_failed', params: { detail } }];
+        answers.push({ entry, probe: false, decision: { kind: 'rejected', code: 'build_failed', text: reason, messages } });
         continue;
       }
       toStore.push({ seq: entry.seq, text });
@@ -565,7 +576,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     try {
       decision = decide(entry, outcome);
     } catch (err) {
-      decision = { kind: 'retry', code: 'ack_unreadable', reason: `The registry's answer could not be read (${errorText(err)}); the same message will be sent again.`, linkFailure: false, ackProblem: { kind: 'unreadable' } };
+      const detail = errorText(err);
+      decision = {
+        kind: 'retry',
+        code: 'ack_unreadable',
+        reason: `The registry's answer could not be read (${detail}); the same message will be sent again.`,
+        params: { detail },
+        linkFailure: false,
+        ackProblem: { kind: 'unreadable' },
+      };
     }
     if (decision.kind === 'pause' && rebuildsMessage(decision.area) && settingsChanged && !builtSinceSettings.has(entry.seq)) decision = staleHeader(decision);
     // The hourly budget is for a registry that keeps answering this message with something
@@ -585,6 +604,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       kind: 'retry',
       code: d.code,
       reason: `${d.reason} This message was built before the registry settings last changed, so it is built again from the current settings and sent under a new message ID.`,
+      ...(d.params ? { params: d.params } : {}),
       linkFailure: false,
       rebuild: true,
     };

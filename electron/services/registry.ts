@@ -66,7 +66,8 @@ export async function runConnectionCheck(check: CheckConnection, endpoint: Endpo
   try {
     result = await check(endpoint);
   } catch (err) {
-    result = { ok: false, kind: 'retry', code: 'network', reason: `The check could not run: ${(err as Error).message}` };
+    const detail = (err as Error).message;
+    result = { ok: false, kind: 'retry', code: 'network', reason: `The check could not run: ${detail}`, params: { host, error: detail } };
   }
   const out: ConnectionCheckResult = {
     ok: result.ok,
@@ -75,7 +76,10 @@ export async function runConnectionCheck(check: CheckConnection, endpoint: Endpo
     detail: result.ok ? result.detail : result.reason,
     checkedAt: now().toISOString(),
   };
-  if (!result.ok) out.code = result.code;
+  if (!result.ok) {
+    out.code = result.code;
+    if (result.params) out.params = result.params;
+  }
   return out;
 }
 

@@ -88,6 +88,8 @@ export interface RegistryMessage {
   field?: string;
   code?: string;
   location?: string;
+  /** With a DoseDesk message code (not the registry's own text): what its translations fill in. */
+  params?: Readonly<Record<string, string | number>>;
 }
 
 export interface RecordDoseResult {

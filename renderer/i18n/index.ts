@@ -38,6 +38,11 @@ function interpolate(text: string, params: Params | undefined): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/** Whether the catalogue has this key: for texts keyed by a code from the main process. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
 export function t(key: MessageKey, params?: Params): string {
   const value: string | Plural = (catalogs[current][key] as string | Plural | undefined) ?? en[key];
   if (typeof value === 'string') return interpolate(value, params);

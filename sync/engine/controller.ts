@@ -38,7 +38,7 @@ export function toApiStatus(s: SyncStatus, mode: RunMode): ApiSyncStatus {
   if (s.lastSuccessAt) out.lastAcceptedAt = s.lastSuccessAt;
   if (s.nextDeadlineAt) out.nextDeadlineAt = s.nextDeadlineAt;
   if (s.nextAttemptAt) out.nextAttemptAt = s.nextAttemptAt;
-  if (problem) out.problem = { code: problem.code, message: problem.message };
+  if (problem) out.problem = problem.params ? { code: problem.code, message: problem.message, params: problem.params } : { code: problem.code, message: problem.message };
   return out;
 }
 
@@ -71,7 +71,7 @@ function toApiEvent(e: SyncEvent, reportingOf: ReportingOf | undefined): ApiSync
     case 'retry':
       return outcomeEvent(e, 'retry', reportingOf);
     case 'paused':
-      return { type: 'blocked', code: e.code, message: e.reason };
+      return e.params ? { type: 'blocked', code: e.code, message: e.reason, params: e.params } : { type: 'blocked', code: e.code, message: e.reason };
     default:
       return undefined;
   }

@@ -1,7 +1,8 @@
 import type { OutboxEntry, RegistryMessage } from '../../electron/store/types';
 import { headerProblem, parseAck, type AckError, type HeaderProblem, type ParsedAck } from '../hl7/ack-parse';
 import { mshField } from '../transport/hl7-payload';
-import type { OutcomeCode, SubmitOutcome } from '../transport/types';
+import type { EngineMessageCode } from '../messages/codes';
+import type { MessageParams, OutcomeCode, SubmitOutcome } from '../transport/types';
 
 // Turns what the transport returned into the one thing the engine must record. Every fault class
 // maps to exactly one of: accepted, rejected (a person must act), retry (same bytes later), or
@@ -13,8 +14,10 @@ export type Decision =
   | { kind: 'rejected'; code: string; text: string; messages: RegistryMessage[] }
   | {
       kind: 'retry';
-      code: string;
+      code: EngineMessageCode;
+      /** In English, for logs and IT; the UI renders `code` with `params` in the person's language. */
       reason: string;
+      params?: MessageParams;
       retryAfterMs?: number;
       /** The registry could not be reached at all: slows the whole queue, not only this entry. */
       linkFailure: boolean;
@@ -32,8 +35,9 @@ export type Decision =
        * Stable per cause (`proxy_auth_required`, `ack_site_identity`…): the same code again after
        * a probe means the same problem is still there; anything else means it changed or is fixed.
        */
-      code: string;
+      code: EngineMessageCode;
       reason: string;
+      params?: MessageParams;
       /** Where the fix lies; absent when not known. */
       area?: PauseArea;
     };
@@ -108,11 +112,13 @@ export function decide(entry: Pick<OutboxEntry, 'messageControlId' | 'messageTex
   switch (outcome.kind) {
     case 'retry': {
       const d: Decision = { kind: 'retry', code: outcome.code, reason: outcome.reason, linkFailure: LINK_FAILURES.has(outcome.code) };
+      if (outcome.params) d.params = outcome.params;
       if (outcome.retryAfterMs !== undefined) d.retryAfterMs = outcome.retryAfterMs;
       return d;
     }
     case 'auth': {
       const d: Decision = { kind: 'pause', code: outcome.code, reason: outcome.reason };
+      if (outcome.params) d.params = outcome.params;
       const area = PAUSE_AREAS[outcome.code];
       if (area) d.area = area;
       return d;
@@ -122,7 +128,7 @@ export function decide(entry: Pick<OutboxEntry, 'messageControlId' | 'messageTex
         kind: 'rejected',
         code: outcome.code,
         text: outcome.reason,
-        messages: [{ severity: 'error', text: outcome.reason, code: outcome.code }],
+        messages: [{ severity: 'error', text: outcome.reason, code: outcome.code, ...(outcome.params ? { params: outcome.params } : {}) }],
       };
     case 'delivered':
       return decideAck(entry, outcome.ackText, registryWords(outcome.host));
@@ -133,10 +139,12 @@ export function decide(entry: Pick<OutboxEntry, 'messageControlId' | 'messageTex
 interface RegistryWords {
   subject: string;
   note: string;
+  /** The host as a parameter of translated messages ('' when not known). */
+  host: string;
 }
 
 function registryWords(host: string | undefined): RegistryWords {
-  return host ? { subject: `The registry at ${host}`, note: ` (Registry: ${host}.)` } : { subject: 'The registry', note: '' };
+  return host ? { subject: `The registry at ${host}`, note: ` (Registry: ${host}.)`, host } : { subject: 'The registry', note: '', host: '' };
 }
 
 function decideAck(entry: Pick<OutboxEntry, 'messageControlId' | 'messageText'>, ackText: string, registry: RegistryWords): Decision {
@@ -146,6 +154,7 @@ function decideAck(entry: Pick<OutboxEntry, 'messageControlId' | 'messageText'>,
       kind: 'retry',
       code: `ack_${ack.kind}`,
       reason: `${ack.message}${registry.note} The same message will be sent again; the registry recognises it by its control ID ${entry.messageControlId}.`,
+      params: { host: registry.host, controlId: entry.messageControlId, said: ack.message },
       linkFailure: false,
       ackProblem: { kind: 'unreadable' },
     };
@@ -155,6 +164,7 @@ function decideAck(entry: Pick<OutboxEntry, 'messageControlId' | 'messageText'>,
       kind: 'retry',
       code: 'ack_mismatch',
       reason: `The registry's acknowledgement answers message ${ack.acknowledgedControlId}, not ${entry.messageControlId}; it was not recorded against either, and the message will be sent again.${registry.note}`,
+      params: { host: registry.host, controlId: entry.messageControlId, received: ack.acknowledgedControlId },
       linkFailure: false,
       ackProblem: { kind: 'mismatch', received: ack.acknowledgedControlId },
     };
@@ -167,7 +177,13 @@ function decideAck(entry: Pick<OutboxEntry, 'messageControlId' | 'messageText'>,
     if (ack.retryable) {
       // Record locked / registry internal error: the registry itself says "try again unchanged".
       const said = ack.text ?? messages.map((m) => m.text).join(' | ');
-      return { kind: 'retry', code: `ack_${ack.code}_transient`, reason: `${registry.subject} could not process the message right now: ${said}. The same message will be sent again automatically.`, linkFailure: false };
+      return {
+        kind: 'retry',
+        code: `ack_${ack.code as 'AE' | 'AR' | 'CE' | 'CR'}_transient`,
+        reason: `${registry.subject} could not process the message right now: ${said}. The same message will be sent again automatically.`,
+        params: { host: registry.host, said },
+        linkFailure: false,
+      };
     }
     if (messages.length === 0) messages.push({ severity: 'error', text: ack.text ?? `The registry rejected the message (${ack.code}) without saying why.`, code: ack.code });
     return { kind: 'rejected', code: ack.code, text: ackText, messages };
@@ -195,6 +211,7 @@ function commitOnly(entry: Pick<OutboxEntry, 'messageControlId'>, ack: ParsedAck
     kind: 'retry',
     code: 'ack_commit_only',
     reason: `${registry.subject} only confirmed that it received message ${entry.messageControlId} (commit accept, CA); it did not say whether it accepted the dose. DoseDesk asks for the registry's verdict (MSH-16 AL), so the dose is not counted as reported yet: the same message will be sent again to ask. If this keeps happening, ask the registry help desk to send application acknowledgements (AA, AE or AR) on this interface.${ack.text ? ` The registry said: "${ack.text}".` : ''}`,
+    params: { host: registry.host, controlId: entry.messageControlId },
     linkFailure: false,
   };
 }
@@ -203,11 +220,13 @@ function headerPause(entry: Pick<OutboxEntry, 'messageText'>, p: HeaderProblem, 
   const value = p.field !== undefined && entry.messageText ? mshField(entry.messageText, p.field).split('^')[0] ?? '' : '';
   const where = p.field !== undefined ? ` in MSH-${p.field}${p.fieldName ? ` (${p.fieldName}${value ? ` "${value}"` : ''})` : value ? ` ("${value}")` : ''}` : '';
   const said = `"${p.message}"`;
+  const params = { host: registry.host, where: p.field !== undefined ? `MSH-${p.field}${value ? ` "${value}"` : ''}` : '', said: p.message };
   if (p.kind === 'site_identity') {
     return {
       kind: 'pause',
       code: 'ack_site_identity',
       area: 'site_identity',
+      params,
       reason: `${registry.subject} refused this site's identification${where}: ${said}. This is not a problem of the dose, and every dose from this site would be refused the same way: reporting is paused and every dose keeps waiting here, nothing is lost. Check the site's Vaccine PIN (org code), processing mode and registry facility settings against the registry's onboarding letter, or ask the registry help desk whether this site is registered for electronic reporting.`,
     };
   }
@@ -215,6 +234,7 @@ function headerPause(entry: Pick<OutboxEntry, 'messageText'>, p: HeaderProblem, 
     kind: 'pause',
     code: 'ack_message_header',
     area: 'message_header',
+    params,
     reason: `${registry.subject} refused the message header${where}: ${said}. This is not a problem of the dose: every message would be refused the same way, so reporting is paused and every dose keeps waiting here, nothing is lost. Ask IT to send this text to DoseDesk support and the registry help desk: the registry's interface expects a different HL7 message format.`,
   };
 }

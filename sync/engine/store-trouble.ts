@@ -1,11 +1,12 @@
 import { StoreError, classifyError, type StoreErrorKind } from '../../electron/store/errors';
+import type { StoreProblemCode } from '../messages/codes';
 import type { SyncProblem } from './types';
 
 // What the status bar says when the local database fails under the sender loop. The loop keeps
 // running and retries by itself, so each message says what is safe, what to do, and that
 // reporting resumes on its own; the SQLite code at the end is for IT.
 
-const SAY: Partial<Record<StoreErrorKind, { code: string; message: string }>> = {
+const SAY: Partial<Record<StoreErrorKind, { code: StoreProblemCode; message: string }>> = {
   disk_full: {
     code: 'store_disk_full',
     message:
@@ -37,10 +38,11 @@ export function storeProblem(err: unknown, at: string): SyncProblem {
   const classified = classifyError(err);
   if (classified instanceof StoreError) {
     const said = SAY[classified.kind];
-    if (said) return { code: said.code, message: `${said.message} (${classified.code ?? classified.kind})`, at };
+    if (said) return { code: said.code, message: `${said.message} (${classified.code ?? classified.kind})`, params: { detail: classified.code ?? classified.kind }, at };
     return {
       code: `store_${classified.kind}`,
       message: `Reporting stopped: the DoseDesk database refused a change (${classified.message}). DoseDesk keeps trying by itself; if this message stays, tell IT.`,
+      params: { detail: classified.code ?? classified.kind },
       at,
     };
   }
@@ -48,6 +50,7 @@ export function storeProblem(err: unknown, at: string): SyncProblem {
   return {
     code: 'engine_error',
     message: `Reporting stopped because of an unexpected error (${detail}). DoseDesk keeps trying by itself; if this message stays, restart DoseDesk and tell IT.`,
+    params: { detail },
     at,
   };
 }

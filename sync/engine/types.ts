@@ -1,6 +1,7 @@
 import type { OutboxEntry, Store } from '../../electron/store/types';
 import type { Hl7SiteConfig } from '../hl7/config';
-import type { RegistryTransport } from '../transport/types';
+import type { EngineMessageCode } from '../messages/codes';
+import type { MessageParams, RegistryTransport } from '../transport/types';
 
 // The engine's boundary types: what it needs from the app (store, transport, clock, timers) and
 // what it tells the app (status snapshots for the UI, events for the log).
@@ -99,8 +100,10 @@ export type SyncState =
   | 'stopped';
 
 export interface SyncProblem {
-  code: string;
+  code: EngineMessageCode;
+  /** In English, for logs, IT and the CLI; the UI renders `code` with `params` in the person's language. */
   message: string;
+  params?: MessageParams;
   at: string;
   seq?: number;
 }
@@ -139,7 +142,7 @@ export type SyncEvent =
   | { type: 'ack_mismatch'; seq: number; expected: string; received: string; knownEntrySeq?: number }
   | { type: 'ack_unreadable'; seq: number; reason: string }
   | { type: 'stuck'; seq: number; attempts: number; reason: string }
-  | { type: 'paused'; code: string; reason: string }
+  | { type: 'paused'; code: string; reason: string; params?: MessageParams }
   /** `probe`: a probe got an answer that was not the same site problem. */
   | { type: 'resumed'; reason: KickReason | 'probe' }
   | { type: 'build_failed'; seq: number; reason: string }

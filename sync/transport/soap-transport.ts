@@ -86,7 +86,7 @@ export class SoapTransport implements RegistryTransport {
       });
     } catch (e) {
       if (e instanceof UnencodableTextError) {
-        return { kind: 'needs_person', code: 'unencodable_message', reason: e.message };
+        return { kind: 'needs_person', code: 'unencodable_message', reason: e.message, params: { host: this.host } };
       }
       throw e;
     }
@@ -217,7 +217,7 @@ function headerValue(v: unknown): string | undefined {
 }
 
 function notOk(o: NotDelivered): ConnectionCheck {
-  return { ok: false, kind: o.kind, code: o.code, reason: o.reason };
+  return o.params ? { ok: false, kind: o.kind, code: o.code, reason: o.reason, params: o.params } : { ok: false, kind: o.kind, code: o.code, reason: o.reason };
 }
 
 export function createSoapTransport(settings: EndpointSettings, options?: SoapTransportOptions): SoapTransport {

@@ -9,6 +9,7 @@ import type { Patient } from '../../../electron/domain/patient';
 import { t, type MessageKey } from '../../i18n';
 import { api, normalizeDateInput, run, todayIso, type FieldErrors } from '../api';
 import { toOptions, useCodeLists } from '../app/CodeLists';
+import { engineText } from '../sync/engine-text';
 import { CheckboxField, SelectField, TextField } from '../ui/Field';
 import { Notice } from '../ui/Notice';
 import {
@@ -394,7 +395,7 @@ function registryErrors(dose: DoseWithStatus | undefined): { fields: FieldErrors
   const other: string[] = [];
   const patient: FieldIssue[] = [];
   for (const m of dose?.reporting.messages ?? []) {
-    const text = t('dose.registrySaid', { text: m.text });
+    const text = t('dose.registrySaid', { text: engineText({ code: m.code, message: m.text, params: m.params }) });
     const key = m.field ? fieldKey(m.field) : '';
     if (m.field?.startsWith('patient')) patient.push({ path: m.field, message: text, code: m.code ?? 'registry' });
     else if (key && !fields[key]) fields[key] = text;

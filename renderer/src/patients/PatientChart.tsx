@@ -10,6 +10,7 @@ import { useCodeLists } from '../app/CodeLists';
 import { DeleteDose } from '../doses/DeleteDose';
 import { DoseForm } from '../doses/DoseForm';
 import { DuePanel } from '../forecast/DuePanel';
+import { engineText } from '../sync/engine-text';
 import { useSync, useSyncOutcomes, type OutcomeEvent } from '../sync/SyncContext';
 import { Notice } from '../ui/Notice';
 import { StatusBadge } from '../ui/StatusBadge';
@@ -343,7 +344,7 @@ function DoseRow({ dose, onFix, onShowMessages, onDelete }: { dose: ChartDose; o
         <StatusBadge state={state} />
         {dose.reporting.messages.map((m, i) => (
           <p key={i} className={`registry-msg${m.severity === 'warning' ? ' registry-msg--warning' : ''}`}>
-            {m.text}
+            {engineText({ code: m.code, message: m.text, params: m.params })}
           </p>
         ))}
         {dose.unreadMessages ? (

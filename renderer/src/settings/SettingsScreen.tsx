@@ -3,6 +3,7 @@ import type { ConnectionCheckResult, SettingsView } from '../../../electron/api'
 import { CREDENTIALS, type Clinician } from '../../../electron/domain/clinician';
 import { t, type MessageKey } from '../../i18n';
 import { api, fieldErrors, formatDateTime, run, type FieldErrors } from '../api';
+import { engineText } from '../sync/engine-text';
 import { SelectField, TextField } from '../ui/Field';
 import { Notice } from '../ui/Notice';
 import { StorageSection } from './StorageSection';
@@ -142,7 +143,7 @@ function ConnectionSection() {
       </div>
       {check ? (
         <Notice tone={check.ok ? 'success' : 'error'}>
-          {check.ok ? t('settings.testOk', { method: check.method, detail: check.detail }) : t('settings.testFailed', { detail: check.detail })} ({formatDateTime(check.checkedAt)})
+          {check.ok ? t('settings.testOk', { method: check.method, detail: check.detail }) : t('settings.testFailed', { detail: engineText({ code: check.code, message: check.detail, params: check.params }) })} ({formatDateTime(check.checkedAt)})
         </Notice>
       ) : null}
     </section>

@@ -3,6 +3,7 @@ import { t } from '../../i18n';
 import { formatDateTime } from '../api';
 import { Notice } from '../ui/Notice';
 import { backlogOf, useSync } from './SyncContext';
+import { engineText } from './engine-text';
 import { useNow } from './useNow';
 
 // Always on screen: is the registry reachable, how many doses wait, when the last one was
@@ -57,7 +58,7 @@ export function SyncBar() {
       {urgency === 'overdue' && deadline ? (
         <Notice tone="error">{t(onlyRejected ? 'sync.deadlineOverdueRejected' : 'sync.deadlineOverdue', { time: formatDateTime(deadline.toISOString()) })}</Notice>
       ) : null}
-      {status.problem ? <Notice tone="error">{status.problem.message}</Notice> : null}
+      {status.problem ? <Notice tone="error">{engineText(status.problem)}</Notice> : null}
     </div>
   );
 }

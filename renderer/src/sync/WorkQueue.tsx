@@ -5,6 +5,7 @@ import { api, formatDateTime, run } from '../api';
 import { Notice } from '../ui/Notice';
 import { StatusBadge } from '../ui/StatusBadge';
 import { DismissRejection } from './DismissRejection';
+import { engineText } from './engine-text';
 import { QueueDeadline } from './QueueDeadline';
 import { ResubmitRejected } from './ResubmitRejected';
 import { useSyncOutcomes } from './SyncContext';
@@ -45,6 +46,11 @@ export function fieldLabel(path: string | undefined): string {
   if (patientKey) return `${t('field.patient')}: ${t(patientKey)}`;
   if (path.startsWith('patient')) return t('field.patient');
   return path;
+}
+
+/** Why a bulk action left a report alone, in the person's language (the English text is for the log). */
+export function skipText(skip: WorkQueueSkip): string {
+  return t(`queue.skip.${skip.code}`, { seq: skip.seq });
 }
 
 type View = 'open' | 'acknowledged' | 'dismissed';
@@ -110,7 +116,8 @@ export function WorkQueue({ user, onFix, onOpen }: { user?: SessionUser; onFix: 
   });
 
   function reportSkips(list: readonly WorkQueueSkip[]) {
-    setSkipped(list.length > 0 ? t('queue.skipped', { count: list.length, reason: list[0]?.message ?? '' }) : undefined);
+    const first = list[0];
+    setSkipped(first ? t('queue.skipped', { count: list.length, reason: skipText(first) }) : undefined);
   }
 
   async function acknowledge(seqs: number[]) {
@@ -248,7 +255,7 @@ export function WorkQueue({ user, onFix, onOpen }: { user?: SessionUser; onFix: 
                     {item.messages.length === 0 && item.ackText ? <p className="registry-msg">{item.ackText}</p> : null}
                     {item.messages.map((m, i) => (
                       <p key={i} className={`registry-msg${m.severity === 'warning' ? ' registry-msg--warning' : ''}`}>
-                        {m.text}
+                        {engineText({ code: m.code, message: m.text, params: m.params })}
                         <br />
                         <span className="field__hint">{t('queue.field', { field: fieldLabel(m.field) })}</span>
                       </p>
