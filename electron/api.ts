@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deadlinesContract } from './api/deadlines';
 import type { AuditEntry } from './store/audit-types';
 import type { BackupView, StoreDiagnostics } from './store/diagnostics';
 import type { DoseReportingUpdate, DoseWithStatus, OutboxEntry, PatientSummary, RegistryMessage, WorkQueueView } from './store/types';
@@ -189,6 +190,8 @@ export const syncStatusSchema = z.object({
   /** Earliest legal deadline among doses not yet accepted (105 CMR 222.100). */
   nextDeadlineAt: z.string().optional(),
   nextAttemptAt: z.string().optional(),
+  /** The registry help desk as the settings name it, for the deadline warnings. */
+  helpDesk: z.string().optional(),
   /**
    * Why sending is stopped or failing (credentials refused, endpoint unreachable…): `message` in
    * English for logs and IT; the UI renders `code` with `params` through its catalogue.
@@ -292,6 +295,8 @@ export const settingsValuesSchema = z.object({
   'registry.endpointUrl': z.string().trim().max(500),
   'registry.vaccinePin': z.string().trim().max(20),
   'registry.facilityId': z.string().trim().max(30),
+  /** Who to call about the registry, named in every deadline warning (MIIS: docs/domain.md §3.3). */
+  'registry.helpDesk': z.string().trim().max(200),
   autoLockMinutes: z.number().int().min(0).max(240),
   'lockout.maxAttempts': z.number().int().min(3).max(20),
   'lockout.minutes': z.number().int().min(1).max(1440),
@@ -635,6 +640,7 @@ export const contract = {
     phi: true,
   }),
   'sync.retryNow': spec({ input: none, output: syncStatusSchema, access: 'signed_in' }),
+  ...deadlinesContract,
 
   // Settings and the registry connection ------------------------------------------------
   'settings.get': spec({ input: none, output: settingsViewSchema, access: 'signed_in' }),

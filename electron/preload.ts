@@ -87,6 +87,7 @@ export const dosedeskApi = {
     resubmitRejected: call('sync.resubmitRejected'),
     retryDelete: call('sync.retryDelete'),
     retryNow: call('sync.retryNow'),
+    deadlines: call('sync.deadlines'),
   },
   settings: {
     get: call('settings.get'),

@@ -2,6 +2,7 @@ import { METHOD_NAMES, type MethodName } from '../api';
 import type { AppServices } from '../services/app-services';
 import { authHandlers } from './auth';
 import { doseHandlers } from './doses';
+import { deadlineHandlers } from './deadlines';
 import { forecastHandlers } from './forecast';
 import { guard } from './guard';
 import { inventoryHandlers } from './inventory';
@@ -28,6 +29,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     ...inventoryHandlers(services),
     ...userHandlers(services),
     ...syncHandlers(services),
+    ...deadlineHandlers(services),
     ...settingsHandlers(services),
     ...storeHandlers(services),
   };

@@ -100,7 +100,11 @@ export class SyncHost implements SyncController {
   private readonly listeners = new Set<(event: SyncEvent) => void>();
   private unsubscribe: () => void;
 
-  constructor(private current: SyncController) {
+  constructor(
+    private current: SyncController,
+    /** Who to call about the registry (a setting): every status carries it for the deadline warnings. */
+    private readonly helpDesk: () => string | undefined = () => undefined,
+  ) {
     this.unsubscribe = current.onStatus((e) => this.emit(e));
   }
 
@@ -125,8 +129,8 @@ export class SyncHost implements SyncController {
     this.emit({ type: 'status', status: next.status() });
   }
 
-  status() {
-    return this.current.status();
+  status(): SyncStatus {
+    return this.withHelpDesk(this.current.status());
   }
 
   kick(reason: KickReason): void {
@@ -143,7 +147,18 @@ export class SyncHost implements SyncController {
   }
 
   private emit(event: SyncEvent): void {
-    for (const listener of this.listeners) listener(event);
+    const out = event.type === 'status' ? { ...event, status: this.withHelpDesk(event.status) } : event;
+    for (const listener of this.listeners) listener(out);
+  }
+
+  private withHelpDesk(status: SyncStatus): SyncStatus {
+    let helpDesk: string | undefined;
+    try {
+      helpDesk = this.helpDesk();
+    } catch {
+      // A settings read failing (a damaged database) must not hide the reporting status.
+    }
+    return helpDesk ? { ...status, helpDesk } : status;
   }
 }
 
@@ -222,7 +237,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     settings,
     credentials: new CredentialStore(options.safeStorage, store.settings, options.platform ?? process.platform),
     codes: options.codes ?? createCodeCatalog(),
-    sync: new SyncHost(options.sync ?? createOutboxStatusController(store.outbox, () => settings.mode())),
+    sync: new SyncHost(options.sync ?? createOutboxStatusController(store.outbox, () => settings.mode()), () => settings.effective().values['registry.helpDesk']),
     inFlight: options.inFlight ?? new InFlight(),
     checkConnection:
       options.checkConnection ??

@@ -27,6 +27,8 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   'registry.endpointUrl': '',
   'registry.vaccinePin': '',
   'registry.facilityId': '',
+  // docs/domain.md §3.3 (MIIS Resource Center FAQ).
+  'registry.helpDesk': 'MIIS Help Desk: miishelpdesk@mass.gov, 617-983-4335',
   autoLockMinutes: 10,
   'lockout.maxAttempts': 5,
   'lockout.minutes': 15,
@@ -69,6 +71,7 @@ export const machineConfigSchema = z.strictObject({
       endpointUrl: endpointUrl.optional(),
       vaccinePin: z.string().trim().regex(/^[A-Za-z0-9-]{1,20}$/, { message: 'must be the Vaccine PIN MIIS assigned (letters, digits, dashes)' }).optional(),
       facilityId: z.string().trim().min(1, { message: 'must not be empty' }).max(30).optional(),
+      helpDesk: shape['registry.helpDesk'].min(1, { message: 'must not be empty' }).optional(),
     })
     .optional(),
   autoLockMinutes: shape.autoLockMinutes.optional(),
@@ -138,6 +141,7 @@ export function parseConfig(path: string, text: string | undefined): MachineConf
   put('registry.endpointUrl', c.registry?.endpointUrl);
   put('registry.vaccinePin', c.registry?.vaccinePin);
   put('registry.facilityId', c.registry?.facilityId);
+  put('registry.helpDesk', c.registry?.helpDesk);
   put('autoLockMinutes', c.autoLockMinutes);
   put('lockout.maxAttempts', c.lockout?.maxAttempts);
   put('lockout.minutes', c.lockout?.minutes);

@@ -357,6 +357,12 @@ export interface WorkQueueRepo {
   retryDelete(seq: number, actor: Actor): ResubmittedReport;
   /** A dose's reporting state as the chart shows it, for sync events; writes no audit row (no PHI). */
   doseReporting(doseId: string): DoseReportingUpdate | undefined;
+  /**
+   * Reports not yet accepted whose legal deadline (105 CMR 222.100) falls before `before`,
+   * waiting to be sent or rejected and not dismissed: nearest deadline first, one per dose (its
+   * most urgent), `limit` at most; `total` counts the doses.
+   */
+  atRisk(query: { before: string; limit: number }): { entries: OutboxEntry[]; total: number };
 }
 
 export interface AuditRepo {

@@ -30,6 +30,10 @@ const K1 = "(state <> 'rejected')";
 const K2 = "(CASE WHEN state = 'rejected' THEN coalesce(deadline_at, '~') ELSE '' END)";
 const K3 = "(CASE WHEN state = 'rejected' THEN seq ELSE -seq END)";
 const REVIEWED_WHERE = "state IN ('rejected','warning') AND reviewed_at IS NOT NULL";
+// The 72-hour clock runs until MIIS accepts the dose: waiting to be sent, or rejected and not
+// dismissed. A delete has no deadline of its own. Served by the partial index of open entries.
+const AT_RISK_WHERE = `state IN ('pending','sending','rejected') AND action <> 'D' AND deadline_at IS NOT NULL AND deadline_at <= @before
+     AND NOT (state = 'rejected' AND reviewed_at IS NOT NULL)`;
 
 /** One page of the open view after a key (exported so a test can check its plan). */
 export const OPEN_PAGE_SQL = `SELECT *, ${K1} AS k1, ${K2} AS k2, ${K3} AS k3 FROM outbox
@@ -93,6 +97,8 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
             count(*) FILTER (WHERE state = 'rejected' AND reviewed_at IS NOT NULL) AS dismissed
      FROM outbox WHERE state IN ('rejected','warning')`,
   );
+  const atRiskRows = db.prepare(`SELECT * FROM outbox WHERE ${AT_RISK_WHERE} ORDER BY deadline_at, seq LIMIT @limit`);
+  const atRiskCount = db.prepare(`SELECT count(DISTINCT dose_id) AS n FROM outbox WHERE ${AT_RISK_WHERE}`);
   const openRejected = db.prepare("SELECT seq FROM outbox WHERE state = 'rejected' AND reviewed_at IS NULL ORDER BY seq");
   const review = db.prepare(
     `UPDATE outbox SET reviewed_at = @at, reviewed_by = @by, review_reason = @reason
@@ -248,6 +254,19 @@ export function createWorkQueueRepo(ctx: StoreContext, outbox: OutboxInternals):
     dismiss: (seq, reason, actor) => dismiss(seq, reason, actor),
     resubmitRejected: (actor, seqs) => resend(actor, seqs),
     retryDelete: (seq, actor) => retryDelete(seq, actor),
+    atRisk({ before, limit }) {
+      const n = Math.min(Math.max(Math.trunc(limit), 1), 500);
+      // A dose has few open entries at once (a rejected add and its fix): four per dose is plenty.
+      const rows = atRiskRows.all({ before, limit: n * 4 }) as QueueRow[];
+      const seen = new Set<string>();
+      const entries: OutboxEntry[] = [];
+      for (const row of rows) {
+        if (seen.has(row.dose_id) || entries.length >= n) continue;
+        seen.add(row.dose_id);
+        entries.push(toEntry(row));
+      }
+      return { entries, total: (atRiskCount.get({ before }) as { n: number }).n };
+    },
     doseReporting(doseId) {
       const history = outbox.forDose(doseId);
       if (history.length === 0) return undefined;

@@ -476,6 +476,23 @@ export const en = {
   'field.patient': 'Patient record',
   'field.unknown': 'Not mapped to a field',
 
+  // deadlines a person can act on (messages)
+  'sync.helpDesk': "Questions about a deadline or a rejection: {contact}.",
+  'deadline.which': "Which doses?",
+  'deadline.hide': "Hide the list",
+  'deadline.noneNow': "No dose is near its deadline any more.",
+  'deadline.item.soon': "{patient}: {vaccine} given {date}, report by {time}.",
+  'deadline.item.overdue': "{patient}: {vaccine} given {date}, deadline passed {time}.",
+  'deadline.item.rejected': "Rejected: needs a fix.",
+  'deadline.more': { one: "And {count} more dose: see the work queue.", other: "And {count} more doses: see the work queue." },
+  'queue.atRisk.title': "Waiting to reach MIIS, near or past the deadline",
+  'queue.atRisk.intro': "These doses are saved and wait to be sent: nothing on them needs fixing, but MIIS must have them by the time shown. Check the connection and press Send now, or call: {contact}.",
+  'queue.emptyButWaiting': "Nothing to fix, but doses are still waiting to reach MIIS: see the list above.",
+  'saved.reportBy': "Report by {time}.",
+  'saved.deadlineSoon': "Less than a day is left to report it: MIIS must have it by {time}.",
+  'saved.deadlinePassed': "Its 72-hour reporting deadline passed {time}, before it was entered: DoseDesk sends it now, and nothing else is needed unless MIIS rejects it.",
+  'saved.rejected': "Saved in DoseDesk, but MIIS rejected it: {reason} Fix it in the form and save again; it is sent again by itself.",
+  'saved.rejectedNoReason': "MIIS did not say why.",
   // engine and transport messages (messages): `engine.<code>` for every code in sync/messages/codes.ts
   'queue.skip.not_found': "Report {seq} is not in the outbox.",
   'queue.skip.not_waiting': "Report {seq} is no longer waiting for this (someone fixed, resent or reviewed it). Reload the work queue.",

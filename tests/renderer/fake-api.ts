@@ -34,6 +34,7 @@ const defaults: Answers = {
   'doses.listForPatient': () => ok([]),
   'sync.status': () => ok(STATUS),
   'sync.workQueue': () => ok(queuePage([])),
+  'sync.deadlines': () => ok({ items: [], total: 0, helpDesk: HELP_DESK }),
   'forecast.forPatient': (input) => ok({ ...EMPTY_FORECAST, patientId: (input as { patientId: string }).patientId }),
   'store.diagnostics': () => ok(DIAGNOSTICS),
 };
@@ -129,6 +130,9 @@ export const DIAGNOSTICS: StoreDiagnostics = {
   backups: [],
   waitingAuditRows: 0,
 };
+
+/** The default registry help desk (docs/domain.md §3.3). */
+export const HELP_DESK = 'MIIS Help Desk: miishelpdesk@mass.gov, 617-983-4335';
 
 export const STATUS: SyncStatus = { state: 'idle', mode: 'training', pending: 0, sending: 0, accepted: 0, warning: 0, rejected: 0 };
 

@@ -188,7 +188,7 @@ function Workspace({
             </button>
           </div>
         </header>
-        <SyncBar />
+        <SyncBar onOpenDose={(patientId, doseId, state) => openChart(patientId, state === 'rejected' ? { mode: 'edit', doseId } : undefined)} />
         <p className="shortcuts">{t('nav.shortcuts')}</p>
         <main className="main" id="main">
           {view.name === 'search' ? <PatientSearch inputRef={searchRef} onOpen={(id) => openChart(id)} onRegister={() => setView({ name: 'register' })} /> : null}

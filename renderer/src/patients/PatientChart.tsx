@@ -5,12 +5,13 @@ import { cvx as cvxInfo } from '../../../electron/domain/codes';
 import type { ReportingState } from '../../../electron/domain/dose';
 import type { Patient } from '../../../electron/domain/patient';
 import { t, type MessageKey } from '../../i18n';
-import { api, formatDateTime, run, todayIso } from '../api';
+import { api, run, todayIso } from '../api';
 import { useCodeLists } from '../app/CodeLists';
 import { DeleteDose } from '../doses/DeleteDose';
 import { DoseForm } from '../doses/DoseForm';
 import { DuePanel } from '../forecast/DuePanel';
 import { engineText } from '../sync/engine-text';
+import { SavedNotice } from '../sync/SavedNotice';
 import { useSync, useSyncOutcomes, type OutcomeEvent } from '../sync/SyncContext';
 import { Notice } from '../ui/Notice';
 import { StatusBadge } from '../ui/StatusBadge';
@@ -56,7 +57,7 @@ export function PatientChart({
   initialDose?: DoseMode;
   onEditPatient: (patient: Patient) => void;
 }) {
-  const { refresh: refreshSync } = useSync();
+  const { refresh: refreshSync, status: syncStatus } = useSync();
   const lists = useCodeLists();
   const [patient, setPatient] = useState<Patient>();
   const [doses, setDoses] = useState<ChartDose[]>([]);
@@ -229,16 +230,7 @@ export function PatientChart({
       ) : null}
 
       {saved ? (
-        <Notice tone="success" testId="dose-saved">
-          {t('status.saved')}
-          {savedDose ? (
-            <>
-              {' '}
-              — <StatusBadge state={savedDose.reporting.state} />
-            </>
-          ) : null}
-          {saved.deadline ? ` ${t('chart.reportBy', { time: formatDateTime(saved.deadline) })}` : null}
-        </Notice>
+        <SavedNotice reporting={savedDose?.reporting} deadline={savedDose?.reporting.deadline ?? saved.deadline} now={new Date()} helpDesk={syncStatus?.helpDesk} />
       ) : null}
 
       {doseMode && (doseMode.mode === 'new' || editing) ? (

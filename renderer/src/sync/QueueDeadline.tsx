@@ -2,7 +2,7 @@ import type { WorkQueueItem } from '../../../electron/api';
 import { deadlineUrgency } from '../../../electron/domain/deadline';
 import { t } from '../../i18n';
 import { formatDateTime } from '../api';
-import { WARN_HOURS } from './SyncBar';
+import { WARN_HOURS } from './deadline-hours';
 
 // The legal clock of one queue item (105 CMR 222.100): it runs until MIIS accepts the dose, so
 // a rejection shows how long is left, in words, and says so loudly once under a day or past.

@@ -4,6 +4,9 @@ import { formatDateTime } from '../api';
 import { Notice } from '../ui/Notice';
 import { backlogOf, useSync } from './SyncContext';
 import { engineText } from './engine-text';
+import type { OpenDose } from './AtRiskDoses';
+import { WARN_HOURS } from './deadline-hours';
+import { DeadlineWarning } from './DeadlineWarning';
 import { useNow } from './useNow';
 
 // Always on screen: is the registry reachable, how many doses wait, when the last one was
@@ -11,9 +14,9 @@ import { useNow } from './useNow';
 // 72-hour clock runs until MIIS accepts the dose, so a rejected dose waiting for a fix warns
 // too, even with nothing left to send.
 
-export const WARN_HOURS = 24;
+export { WARN_HOURS };
 
-export function SyncBar() {
+export function SyncBar({ onOpenDose = () => undefined }: { onOpenDose?: OpenDose } = {}) {
   const { status, backlogPeak, retryNow } = useSync();
   const now = useNow(30_000);
   if (!status) return <div className="syncbar" role="region" aria-label={t('sync.region')} />;
@@ -52,12 +55,7 @@ export function SyncBar() {
           {t('sync.retryNow')}
         </button>
       ) : null}
-      {urgency === 'soon' && deadline ? (
-        <Notice tone="warning">{t(onlyRejected ? 'sync.deadlineSoonRejected' : 'sync.deadlineSoon', { time: formatDateTime(deadline.toISOString()) })}</Notice>
-      ) : null}
-      {urgency === 'overdue' && deadline ? (
-        <Notice tone="error">{t(onlyRejected ? 'sync.deadlineOverdueRejected' : 'sync.deadlineOverdue', { time: formatDateTime(deadline.toISOString()) })}</Notice>
-      ) : null}
+      {urgency !== 'ok' && deadline ? <DeadlineWarning urgency={urgency} deadline={deadline} onlyRejected={onlyRejected} helpDesk={status.helpDesk} onOpen={onOpenDose} /> : null}
       {status.problem ? <Notice tone="error">{engineText(status.problem)}</Notice> : null}
     </div>
   );

@@ -1,9 +1,12 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import type { ResubmitResult, SessionUser, WorkQueueCounts, WorkQueueItem, WorkQueueSkip } from '../../../electron/api';
+import type { AtRiskPage } from '../../../electron/api/deadlines';
 import { t, type MessageKey } from '../../i18n';
 import { api, formatDateTime, run } from '../api';
 import { Notice } from '../ui/Notice';
 import { StatusBadge } from '../ui/StatusBadge';
+import { AtRiskList } from './AtRiskDoses';
+import { WARN_HOURS } from './deadline-hours';
 import { DismissRejection } from './DismissRejection';
 import { engineText } from './engine-text';
 import { QueueDeadline } from './QueueDeadline';
@@ -79,6 +82,8 @@ export function WorkQueue({ user, onFix, onOpen }: { user?: SessionUser; onFix: 
   const [dismissing, setDismissing] = useState<number>();
   const [confirmResubmit, setConfirmResubmit] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** Doses not rejected but still not at MIIS, near or past their deadline: nothing to fix, something to watch. */
+  const [atRisk, setAtRisk] = useState<AtRiskPage>();
   const shownDoses = useRef(new Set<string>());
   const now = useNow(30_000);
   // The contract's rules: dismissing is for clinical staff, resending everything for administrators.
@@ -86,6 +91,9 @@ export function WorkQueue({ user, onFix, onOpen }: { user?: SessionUser; onFix: 
   const canResubmit = user === undefined || user.role === 'administrator';
 
   const load = useCallback(async (which: View, cursor?: string) => {
+    if (which === 'open' && !cursor) {
+      void run(api().sync.deadlines({ withinHours: WARN_HOURS })).then((a) => setAtRisk(a.ok ? a.value : undefined));
+    }
     const r = await run(api().sync.workQueue(cursor ? { view: which, limit: PAGE_SIZE, cursor } : { view: which, limit: PAGE_SIZE }));
     if (!r.ok) {
       setError(r.error.message);
@@ -174,6 +182,7 @@ export function WorkQueue({ user, onFix, onOpen }: { user?: SessionUser; onFix: 
   const counts = loaded?.counts ?? NO_COUNTS;
   const items = loaded?.items ?? [];
   const openWarnings = view === 'open' ? items.filter((i) => i.state === 'warning' && !i.review).map((i) => i.seq) : [];
+  const waiting = view === 'open' ? (atRisk?.items.filter((d) => d.state === 'waiting') ?? []) : [];
 
   return (
     <section className="card" aria-labelledby="queue-title">
@@ -215,7 +224,15 @@ export function WorkQueue({ user, onFix, onOpen }: { user?: SessionUser; onFix: 
         </Notice>
       ) : null}
       {skipped ? <Notice tone="warning">{skipped}</Notice> : null}
-      {loaded && items.length === 0 ? (
+      {waiting.length > 0 && atRisk ? (
+        <section aria-labelledby="queue-at-risk" data-testid="queue-at-risk">
+          <h2 id="queue-at-risk">{t('queue.atRisk.title')}</h2>
+          <p>{t('queue.atRisk.intro', { contact: atRisk.helpDesk })}</p>
+          <AtRiskList items={waiting} total={waiting.length} now={now} onOpen={(patientId) => onOpen(patientId)} />
+        </section>
+      ) : null}
+      {loaded && items.length === 0 && waiting.length > 0 ? <Notice tone="info">{t('queue.emptyButWaiting')}</Notice> : null}
+      {loaded && items.length === 0 && waiting.length === 0 ? (
         <Notice tone="success">{view === 'open' ? t('queue.empty') : view === 'acknowledged' ? t('queue.emptyAcknowledged') : t('queue.emptyDismissed')}</Notice>
       ) : null}
       {items.length > 0 ? (

@@ -57,6 +57,7 @@ export const GOOD: Record<MethodName, (c: Clinic) => unknown> = {
   'sync.resubmitRejected': () => ({}),
   'sync.retryDelete': () => ({ seq: 1 }),
   'sync.retryNow': () => ({}),
+  'sync.deadlines': () => ({}),
   'settings.get': () => ({}),
   'settings.update': () => ({ scope: 'user', values: {} }),
   'registry.testConnection': () => ({}),
@@ -121,6 +122,7 @@ export const BAD: Record<MethodName, (c: Clinic) => unknown[]> = {
   'sync.resubmitRejected': () => [{ seqs: [] }, { seqs: ['1'] }],
   'sync.retryDelete': () => [{}, { seq: 0 }, { seq: '7' }, { seq: 1.5 }],
   'sync.retryNow': () => [],
+  'sync.deadlines': () => [{ withinHours: -1 }, { withinHours: 1.5 }, { limit: 0 }, { limit: 201 }, { everything: true }],
   'settings.get': () => [],
   'settings.update': () => [
     { scope: 'machine', values: {} },
