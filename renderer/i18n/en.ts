@@ -475,6 +475,14 @@ export const en = {
   'field.dose.vis': 'VIS',
   'field.patient': 'Patient record',
   'field.unknown': 'Not mapped to a field',
+  // frontdesk: due panel wording, lots, first-run checklist, site, focus
+  'due.dose.season': "This season's dose",
+  'due.dose.booster': 'Booster (every 10 years)',
+  'due.dose.catchUp': 'Catch-up dose {n} of {of}',
+  'due.overdue.noRecord': 'Overdue: no dose on record',
+  'due.overdue.months': { one: 'Overdue {count} month', other: 'Overdue {count} months' },
+  'due.overdue.years': { one: 'Overdue {count} year', other: 'Overdue {count} years' },
+  'due.inStock': '(in stock)',
 } satisfies Record<string, string | Plural>;
 
 export type MessageKey = keyof typeof en;

@@ -102,4 +102,12 @@ export const es: Catalog = {
   'queue.dismiss.reason': 'Motivo',
   'queue.dismiss.confirm': 'Descartar el rechazo',
   'queue.resubmit': 'Reenviar todos los rechazados ({count})',
+  // frontdesk: due panel wording, lots, first-run checklist, site, focus
+  'due.dose.season': 'Dosis de esta temporada',
+  'due.dose.booster': 'Refuerzo (cada 10 años)',
+  'due.dose.catchUp': 'Dosis de recuperación {n} de {of}',
+  'due.overdue.noRecord': 'Atrasada: ninguna dosis registrada',
+  'due.overdue.months': { one: 'Atrasada {count} mes', other: 'Atrasada {count} meses' },
+  'due.overdue.years': { one: 'Atrasada {count} año', other: 'Atrasada {count} años' },
+  'due.inStock': '(en existencia)',
 };

@@ -66,4 +66,12 @@ export const pt: Catalog = {
   'queue.dismiss.reason': 'Motivo',
   'queue.dismiss.confirm': 'Descartar a rejeição',
   'queue.resubmit': 'Reenviar todos os rejeitados ({count})',
+  // frontdesk: due panel wording, lots, first-run checklist, site, focus
+  'due.dose.season': 'Dose desta temporada',
+  'due.dose.booster': 'Reforço (a cada 10 anos)',
+  'due.dose.catchUp': 'Dose de recuperação {n} de {of}',
+  'due.overdue.noRecord': 'Atrasada: nenhuma dose registrada',
+  'due.overdue.months': { one: 'Atrasada {count} mês', other: 'Atrasada {count} meses' },
+  'due.overdue.years': { one: 'Atrasada {count} ano', other: 'Atrasada {count} anos' },
+  'due.inStock': '(em estoque)',
 };
