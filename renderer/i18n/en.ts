@@ -483,6 +483,10 @@ export const en = {
   'due.overdue.months': { one: 'Overdue {count} month', other: 'Overdue {count} months' },
   'due.overdue.years': { one: 'Overdue {count} year', other: 'Overdue {count} years' },
   'due.inStock': '(in stock)',
+  'app.trainingLabel': 'Training mode',
+  'nav.shortcutsLabel': 'Keyboard shortcuts',
+  'app.discardConfirm': 'This screen holds input that was not saved. Leave and discard it?',
+  'dose.discardConfirm': 'Close the dose form and discard what was entered?',
 } satisfies Record<string, string | Plural>;
 
 export type MessageKey = keyof typeof en;

@@ -110,4 +110,8 @@ export const es: Catalog = {
   'due.overdue.months': { one: 'Atrasada {count} mes', other: 'Atrasada {count} meses' },
   'due.overdue.years': { one: 'Atrasada {count} año', other: 'Atrasada {count} años' },
   'due.inStock': '(en existencia)',
+  'app.trainingLabel': 'Modo de práctica',
+  'nav.shortcutsLabel': 'Atajos de teclado',
+  'app.discardConfirm': 'Esta pantalla tiene datos sin guardar. ¿Salir y descartarlos?',
+  'dose.discardConfirm': '¿Cerrar el formulario de dosis y descartar lo ingresado?',
 };

@@ -74,4 +74,8 @@ export const pt: Catalog = {
   'due.overdue.months': { one: 'Atrasada {count} mês', other: 'Atrasada {count} meses' },
   'due.overdue.years': { one: 'Atrasada {count} ano', other: 'Atrasada {count} anos' },
   'due.inStock': '(em estoque)',
+  'app.trainingLabel': 'Modo de treinamento',
+  'nav.shortcutsLabel': 'Atalhos de teclado',
+  'app.discardConfirm': 'Esta tela tem dados não salvos. Sair e descartá-los?',
+  'dose.discardConfirm': 'Fechar o formulário de dose e descartar o que foi digitado?',
 };

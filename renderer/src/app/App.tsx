@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { AppInfo, AuthStatus } from '../../../electron/api';
 import type { Patient } from '../../../electron/domain/patient';
 import { getLocale, initialLocale, LOCALES, setLocale, t, type Locale } from '../../i18n';
@@ -17,6 +18,8 @@ import { WorkQueue } from '../sync/WorkQueue';
 import { Notice } from '../ui/Notice';
 import { CodeListsProvider } from './CodeLists';
 import { DamageScreen } from './DamageScreen';
+import { mayDiscard, trackUserInput } from './unsaved-input';
+import { useScreenFocus } from './useScreenFocus';
 
 // The app shell: which screen (first run, sign in, unlock, or the clinic workspace), the
 // training banner, the always-visible sync bar, navigation and the global shortcuts.
@@ -32,6 +35,12 @@ export type View =
   | { name: 'settings' };
 
 const LOCALE_KEY = 'dosedesk.locale';
+
+/** Screen readers pick their voice from the page's `lang`: it follows the chosen language. */
+function applyLocale(locale: Locale): void {
+  setLocale(locale);
+  if (typeof document !== 'undefined') document.documentElement.lang = locale;
+}
 
 export function App() {
   const [info, setInfo] = useState<AppInfo>();
@@ -61,7 +70,7 @@ export function App() {
   }, [reload]);
 
   function changeLocale(locale: Locale) {
-    setLocale(locale);
+    applyLocale(locale);
     try {
       localStorage.setItem(LOCALE_KEY, locale);
     } catch {
@@ -86,9 +95,9 @@ export function App() {
         {t('app.skip')}
       </a>
       {training ? (
-        <div className="training-banner" role="note" data-testid="training-banner">
+        <aside className="training-banner" aria-label={t('app.trainingLabel')} data-testid="training-banner">
           {info?.trainingBanner ?? t('app.training')}
-        </div>
+        </aside>
       ) : null}
       {body}
     </div>
@@ -108,15 +117,25 @@ function Workspace({
 }) {
   const [view, setView] = useState<View>({ name: 'search' });
   const searchRef = useRef<HTMLInputElement>(null);
+  const mainRef = useRef<HTMLElement>(null);
   const user = status.user;
   const isAdmin = user?.role === 'administrator';
+  useScreenFocus(mainRef, view.name === 'chart' ? `chart:${view.patientId}` : view.name);
+  useEffect(() => trackUserInput(), []);
+
+  /** Leaves the current screen, asking first when it holds input nobody saved. */
+  const go = useCallback((next: View) => {
+    if (!mayDiscard(mainRef.current)) return false;
+    setView(next);
+    return true;
+  }, []);
 
   const goSearch = useCallback(() => {
-    setView({ name: 'search' });
-    setTimeout(() => {
-      searchRef.current?.focus();
-      searchRef.current?.select();
-    }, 0);
+    if (!mayDiscard(mainRef.current)) return;
+    // Rendered and focused before this key event ends: the keys typed next land in the box.
+    flushSync(() => setView({ name: 'search' }));
+    searchRef.current?.focus();
+    searchRef.current?.select();
   }, []);
 
   // Any key, click, scroll or mouse movement pushes the auto-lock back (throttled).
@@ -147,11 +166,11 @@ function Workspace({
 
   const nav: { key: View['name']; label: string; go: () => void }[] = [
     { key: 'search', label: t('nav.patients'), go: goSearch },
-    { key: 'workQueue', label: t('nav.workQueue'), go: () => setView({ name: 'workQueue' }) },
+    { key: 'workQueue', label: t('nav.workQueue'), go: () => go({ name: 'workQueue' }) },
     // The recall list reads every chart: administrators and clinicians (the contract's rule).
-    ...(user?.role === 'front_desk' ? [] : [{ key: 'recall' as const, label: t('nav.recall'), go: () => setView({ name: 'recall' }) }]),
-    { key: 'lots', label: t('nav.lots'), go: () => setView({ name: 'lots' }) },
-    { key: 'settings', label: t('nav.settings'), go: () => setView({ name: 'settings' }) },
+    ...(user?.role === 'front_desk' ? [] : [{ key: 'recall' as const, label: t('nav.recall'), go: () => go({ name: 'recall' }) }]),
+    { key: 'lots', label: t('nav.lots'), go: () => go({ name: 'lots' }) },
+    { key: 'settings', label: t('nav.settings'), go: () => go({ name: 'settings' }) },
   ];
   const current = view.name === 'chart' || view.name === 'register' || view.name === 'editPatient' ? 'search' : view.name;
   const openChart = (patientId: string, dose?: DoseMode) => setView({ name: 'chart', patientId, dose });
@@ -189,8 +208,10 @@ function Workspace({
           </div>
         </header>
         <SyncBar />
-        <p className="shortcuts">{t('nav.shortcuts')}</p>
-        <main className="main" id="main">
+        <aside className="shortcuts" aria-label={t('nav.shortcutsLabel')}>
+          {t('nav.shortcuts')}
+        </aside>
+        <main className="main" id="main" ref={mainRef} tabIndex={-1}>
           {view.name === 'search' ? <PatientSearch inputRef={searchRef} onOpen={(id) => openChart(id)} onRegister={() => setView({ name: 'register' })} /> : null}
           {view.name === 'register' ? (
             <PatientForm onSaved={(p) => openChart(p.id)} onCancel={goSearch} onOpenExisting={(id) => openChart(id)} />
@@ -218,5 +239,5 @@ export function startLocale(): void {
   } catch {
     saved = null;
   }
-  setLocale(initialLocale(saved, typeof navigator === 'undefined' ? undefined : navigator.language));
+  applyLocale(initialLocale(saved, typeof navigator === 'undefined' ? undefined : navigator.language));
 }
