@@ -487,6 +487,11 @@ export const en = {
   'nav.shortcutsLabel': 'Keyboard shortcuts',
   'app.discardConfirm': 'This screen holds input that was not saved. Leave and discard it?',
   'dose.discardConfirm': 'Close the dose form and discard what was entered?',
+  'lots.receiveHint': 'Type the vaccine name or CVX code, or scan the 2D barcode on the carton or vial: it fills the vaccine, NDC, manufacturer, lot and expiry.',
+  'lots.warnExpired': 'This lot expired on {date}. Expired vaccine must not be given: check the date on the carton, and return or discard the lot.',
+  'lots.warnShort': { one: 'This lot expires on {date}, in {count} day: use it first, or ask the distributor about a replacement.', other: 'This lot expires on {date}, in {count} days: use it first, or ask the distributor about a replacement.' },
+  'lots.expiredConfirm': 'The expiry date {date} has passed. Check it; to record the lot anyway (for example to account for returned stock), press "Receive expired lot".',
+  'lots.receiveExpired': 'Receive expired lot',
 } satisfies Record<string, string | Plural>;
 
 export type MessageKey = keyof typeof en;

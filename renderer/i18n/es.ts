@@ -114,4 +114,9 @@ export const es: Catalog = {
   'nav.shortcutsLabel': 'Atajos de teclado',
   'app.discardConfirm': 'Esta pantalla tiene datos sin guardar. ¿Salir y descartarlos?',
   'dose.discardConfirm': '¿Cerrar el formulario de dosis y descartar lo ingresado?',
+  'lots.receiveHint': 'Escriba el nombre de la vacuna o el código CVX, o escanee el código 2D de la caja o el vial: completa vacuna, NDC, fabricante, lote y vencimiento.',
+  'lots.warnExpired': 'Este lote venció el {date}. No se debe aplicar vacuna vencida: revise la fecha en la caja y devuelva o deseche el lote.',
+  'lots.warnShort': { one: 'Este lote vence el {date}, en {count} día: úselo primero o pida un reemplazo al distribuidor.', other: 'Este lote vence el {date}, en {count} días: úselo primero o pida un reemplazo al distribuidor.' },
+  'lots.expiredConfirm': 'La fecha de vencimiento {date} ya pasó. Revísela; para registrar el lote de todos modos (por ejemplo, para una devolución), pulse "Recibir lote vencido".',
+  'lots.receiveExpired': 'Recibir lote vencido',
 };

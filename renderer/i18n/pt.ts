@@ -78,4 +78,9 @@ export const pt: Catalog = {
   'nav.shortcutsLabel': 'Atalhos de teclado',
   'app.discardConfirm': 'Esta tela tem dados não salvos. Sair e descartá-los?',
   'dose.discardConfirm': 'Fechar o formulário de dose e descartar o que foi digitado?',
+  'lots.receiveHint': 'Digite o nome da vacina ou o código CVX, ou escaneie o código 2D da caixa ou do frasco: preenche vacina, NDC, fabricante, lote e validade.',
+  'lots.warnExpired': 'Este lote venceu em {date}. Vacina vencida não deve ser aplicada: confira a data na caixa e devolva ou descarte o lote.',
+  'lots.warnShort': { one: 'Este lote vence em {date}, em {count} dia: use-o primeiro ou peça uma reposição ao distribuidor.', other: 'Este lote vence em {date}, em {count} dias: use-o primeiro ou peça uma reposição ao distribuidor.' },
+  'lots.expiredConfirm': 'A validade {date} já passou. Confira; para registrar o lote mesmo assim (por exemplo, numa devolução), pressione "Receber lote vencido".',
+  'lots.receiveExpired': 'Receber lote vencido',
 };

@@ -16,8 +16,12 @@ function usable(el: HTMLElement): boolean {
 
 /** The control a person most likely wants next on this screen. */
 export function firstUsefulControl(root: Element): HTMLElement | undefined {
-  const marked = Array.from(root.querySelectorAll<HTMLElement>('[data-autofocus]')).find(usable);
-  return marked ?? Array.from(root.querySelectorAll<HTMLElement>(CONTROLS)).find(usable);
+  // A marked wrapper (a composite field) stands for its first control.
+  for (const marked of Array.from(root.querySelectorAll<HTMLElement>('[data-autofocus]'))) {
+    const control = marked.matches(CONTROLS) ? marked : Array.from(marked.querySelectorAll<HTMLElement>(CONTROLS)).find(usable);
+    if (control && usable(control)) return control;
+  }
+  return Array.from(root.querySelectorAll<HTMLElement>(CONTROLS)).find(usable);
 }
 
 function focusIsLost(main: HTMLElement): boolean {
