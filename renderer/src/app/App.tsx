@@ -12,6 +12,7 @@ import { PatientChart, type DoseMode } from '../patients/PatientChart';
 import { PatientForm } from '../patients/PatientForm';
 import { PatientSearch } from '../patients/PatientSearch';
 import { SettingsScreen } from '../settings/SettingsScreen';
+import { SETUP_FIELD, SetupChecklist, type SetupStep } from '../settings/SetupChecklist';
 import { SyncBar } from '../sync/SyncBar';
 import { SyncProvider } from '../sync/SyncContext';
 import { WorkQueue } from '../sync/WorkQueue';
@@ -32,7 +33,7 @@ export type View =
   | { name: 'workQueue' }
   | { name: 'recall' }
   | { name: 'lots' }
-  | { name: 'settings' };
+  | { name: 'settings'; focus?: string };
 
 const LOCALE_KEY = 'dosedesk.locale';
 
@@ -174,6 +175,7 @@ function Workspace({
   ];
   const current = view.name === 'chart' || view.name === 'register' || view.name === 'editPatient' ? 'search' : view.name;
   const openChart = (patientId: string, dose?: DoseMode) => setView({ name: 'chart', patientId, dose });
+  const openSetup = (step: SetupStep) => go(step === 'lots' ? { name: 'lots' } : { name: 'settings', focus: SETUP_FIELD[step] });
 
   return (
     <CodeListsProvider>
@@ -213,6 +215,7 @@ function Workspace({
         </aside>
         <main className="main" id="main" ref={mainRef} tabIndex={-1}>
           {view.name === 'search' ? <PatientSearch inputRef={searchRef} onOpen={(id) => openChart(id)} onRegister={() => setView({ name: 'register' })} /> : null}
+          {view.name === 'search' && isAdmin ? <SetupChecklist placement="home" onOpen={openSetup} /> : null}
           {view.name === 'register' ? (
             <PatientForm onSaved={(p) => openChart(p.id)} onCancel={goSearch} onOpenExisting={(id) => openChart(id)} />
           ) : null}
@@ -225,7 +228,7 @@ function Workspace({
           {view.name === 'workQueue' ? <WorkQueue user={user} onFix={(patientId, doseId) => openChart(patientId, { mode: 'edit', doseId })} onOpen={(id) => openChart(id)} /> : null}
           {view.name === 'recall' ? <RecallScreen onOpen={(id) => openChart(id)} /> : null}
           {view.name === 'lots' ? <LotsScreen /> : null}
-          {view.name === 'settings' ? <SettingsScreen isAdmin={isAdmin} /> : null}
+          {view.name === 'settings' ? <SettingsScreen isAdmin={isAdmin} focusId={view.focus} /> : null}
         </main>
       </SyncProvider>
     </CodeListsProvider>
