@@ -83,8 +83,19 @@ export function App() {
   const training = (status?.mode ?? info?.mode) === 'training';
   let body;
   if (damage) body = <DamageScreen message={damage} />;
-  else if (failure && !status) body = <Notice tone="error">{t('app.unexpected', { message: failure })}</Notice>;
-  else if (!status) body = <p>{t('app.loading')}</p>;
+  // Every message sits in a landmark, so a screen reader's landmark list reaches it.
+  else if (failure && !status)
+    body = (
+      <main className="main" id="main">
+        <Notice tone="error">{t('app.unexpected', { message: failure })}</Notice>
+      </main>
+    );
+  else if (!status)
+    body = (
+      <main className="main" id="main" aria-busy="true">
+        <p>{t('app.loading')}</p>
+      </main>
+    );
   else if (status.state === 'needs_first_admin') body = <FirstRunScreen onDone={setStatus} />;
   else if (status.state === 'signed_out') body = <SignInScreen onDone={setStatus} />;
   else if (status.state === 'locked') body = <UnlockScreen status={status} onDone={setStatus} />;

@@ -111,6 +111,14 @@ describe('Ctrl+K and /', () => {
 });
 
 describe('landmarks and language', () => {
+  it('puts the start-up failure message inside a landmark', async () => {
+    installFakeApi({ 'app.info': () => ok(INFO), 'auth.status': () => ({ ok: false, error: { kind: 'internal', message: 'Main did not answer.' } }) });
+    render(<App />);
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Main did not answer.');
+    expect(alert.closest('main')).not.toBeNull();
+  });
+
   it('puts the training banner and the shortcut line in landmarks, and sets lang from the chosen language', async () => {
     signedIn();
     const user = userEvent.setup();
