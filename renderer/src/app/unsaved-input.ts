@@ -3,7 +3,8 @@ import { t } from '../../i18n';
 // What a person has typed and not saved, without each form having to report it. A field counts
 // once the person changed it (an input or change event) and its value still differs from what
 // it held when they first focused it; values the app fills in (defaults, a picked lot) never
-// count. Leaving a screen or closing a form asks before throwing such input away.
+// count, nor do filters outside a form. Leaving a screen or closing a form asks before
+// throwing such input away.
 
 type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
@@ -20,9 +21,10 @@ function valueOf(el: Field): string {
   return el.value;
 }
 
-/** Search boxes and the language picker hold no work to lose. */
+/** Work lives in forms; filters (a checkbox above a table, a form marked data-no-unsaved) and search boxes hold none. */
 function ignored(el: Field): boolean {
-  return (el instanceof HTMLInputElement && (el.type === 'search' || el.type === 'password')) || el.closest('[data-no-unsaved]') !== null;
+  if (el instanceof HTMLInputElement && (el.type === 'search' || el.type === 'password')) return true;
+  return el.closest('form') === null || el.closest('[data-no-unsaved]') !== null;
 }
 
 /** Starts watching the document (once; later calls do nothing). */

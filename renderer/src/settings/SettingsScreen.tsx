@@ -155,6 +155,7 @@ function ConnectionSection({ onChanged }: { onChanged: () => void }) {
   const [credPassword, setCredPassword] = useState('');
   const [check, setCheck] = useState<ConnectionCheckResult>();
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string }>();
+  const sectionRef = useRef<HTMLElement>(null);
 
   const apply = useCallback((v: SettingsView) => {
     setView(v);
@@ -180,6 +181,7 @@ function ConnectionSection({ onChanged }: { onChanged: () => void }) {
     const r = await run(api().settings.update({ scope: 'site', values }));
     if (r.ok) {
       apply(r.value);
+      forgetInput(sectionRef.current);
       setMessage({ tone: 'success', text: t('settings.saved') });
       onChanged();
     } else setMessage({ tone: 'error', text: r.error.message });
@@ -191,6 +193,7 @@ function ConnectionSection({ onChanged }: { onChanged: () => void }) {
     setCredPassword('');
     if (r.ok) {
       apply(r.value);
+      forgetInput(sectionRef.current);
       setMessage({ tone: 'success', text: t('settings.saved') });
       onChanged();
     } else setMessage({ tone: 'error', text: r.error.message });
@@ -216,7 +219,7 @@ function ConnectionSection({ onChanged }: { onChanged: () => void }) {
   }
 
   return (
-    <section className="card" aria-labelledby="conn-title">
+    <section className="card" aria-labelledby="conn-title" ref={sectionRef}>
       <h2 id="conn-title">{t('settings.connection')}</h2>
       <p>{t('settings.mode', { mode: t(`settings.mode.${view.mode}` as MessageKey) })}</p>
       {message ? <Notice tone={message.tone}>{message.text}</Notice> : null}

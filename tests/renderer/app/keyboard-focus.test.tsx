@@ -181,4 +181,22 @@ describe('Escape in the dose form', () => {
     await user.clear(screen.getByLabelText('Lot'));
     expect(holdsInput(form)).toBe(false);
   });
+
+  it('does not count filters: a checkbox outside a form, or a form marked data-no-unsaved', async () => {
+    trackUserInput();
+    const user = userEvent.setup();
+    render(
+      <div data-testid="root">
+        <input type="checkbox" aria-label="Show deactivated" />
+        <form data-no-unsaved>
+          <label htmlFor="group">Group</label>
+          <input id="group" />
+        </form>
+      </div>,
+    );
+    await user.click(screen.getByLabelText('Show deactivated'));
+    await user.type(screen.getByLabelText('Group'), 'MMR');
+    expect(holdsInput(screen.getByTestId('root'))).toBe(false);
+  });
 });
+
