@@ -378,6 +378,8 @@ export const dueItemSchema = z.object({
   daysOverdue: z.number().optional(),
   /** The vaccines that may be given for this dose. */
   vaccines: z.array(forecastVaccineSchema),
+  /** Valid doses on the chart for this group: CDSi numbers an adult's catch-up from the child schedule (dose 7), a nurse counts from what was given. */
+  dosesCounted: z.number().int().min(0).optional(),
 });
 export type DueItemView = z.infer<typeof dueItemSchema>;
 

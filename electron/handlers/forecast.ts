@@ -1,4 +1,4 @@
-import type { PatientForecast, RecallEntryView, RecallListView } from '../api';
+import type { DueItemView, PatientForecast, RecallEntryView, RecallListView } from '../api';
 import {
   DEFAULT_AGE_BANDS,
   buildRecallList,
@@ -6,6 +6,8 @@ import {
   dueSummary,
   dueVaccinesFirst,
   evaluateAndForecast,
+  type DoseEvaluation,
+  type DueItem,
   type ForecastPatient,
   type Gender,
   type RecallEntry,
@@ -101,6 +103,18 @@ function recallOrder(a: RecallEntryView, b: RecallEntryView): number {
   );
 }
 
+/** How many doses count in each vaccine group (one per date: a combination dose counts once per group). */
+export function validDosesByGroup(evaluations: readonly DoseEvaluation[]): Map<string, number> {
+  const dates = new Map<string, Set<string>>();
+  for (const e of evaluations) {
+    if (e.status !== 'valid') continue;
+    const seen = dates.get(e.vaccineGroup) ?? new Set<string>();
+    seen.add(e.date);
+    dates.set(e.vaccineGroup, seen);
+  }
+  return new Map([...dates].map(([group, d]) => [group, d.size]));
+}
+
 export function forecastHandlers({ store, today }: AppServices): Implementations<ForecastMethods> {
   return {
     'forecast.forPatient': (input, ctx) => {
@@ -109,13 +123,15 @@ export function forecastHandlers({ store, today }: AppServices): Implementations
       const assessmentDate = input.assessmentDate ?? today();
       const result = evaluateAndForecast(forecastPatient(row), assessmentDate);
       const summary = dueSummary(result, assessmentDate, input.soonDays ?? SOON_DAYS);
+      const counted = validDosesByGroup(result.evaluations);
+      const withCount = (items: DueItem[]): DueItemView[] => items.map((i) => ({ ...i, dosesCounted: counted.get(i.vaccineGroup) ?? 0 }));
       const out: PatientForecast = {
         patientId: row.id,
         assessmentDate: summary.assessmentDate,
         dataVersion: result.dataVersion,
-        overdue: summary.overdue,
-        dueToday: summary.dueToday,
-        dueSoon: summary.dueSoon,
+        overdue: withCount(summary.overdue),
+        dueToday: withCount(summary.dueToday),
+        dueSoon: withCount(summary.dueSoon),
         notDue: summary.notDue,
         dueVaccines: dueVaccinesFirst(summary, []),
         notCounted: result.evaluations

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { AppInfo, AuthStatus } from '../../../electron/api';
 import type { Patient } from '../../../electron/domain/patient';
 import { getLocale, initialLocale, LOCALES, setLocale, t, type Locale } from '../../i18n';
@@ -11,12 +12,15 @@ import { PatientChart, type DoseMode } from '../patients/PatientChart';
 import { PatientForm } from '../patients/PatientForm';
 import { PatientSearch } from '../patients/PatientSearch';
 import { SettingsScreen } from '../settings/SettingsScreen';
+import { SETUP_FIELD, SetupChecklist, type SetupStep } from '../settings/SetupChecklist';
 import { SyncBar } from '../sync/SyncBar';
 import { SyncProvider } from '../sync/SyncContext';
 import { WorkQueue } from '../sync/WorkQueue';
 import { Notice } from '../ui/Notice';
 import { CodeListsProvider } from './CodeLists';
 import { DamageScreen } from './DamageScreen';
+import { mayDiscard, trackUserInput } from './unsaved-input';
+import { useScreenFocus } from './useScreenFocus';
 
 // The app shell: which screen (first run, sign in, unlock, or the clinic workspace), the
 // training banner, the always-visible sync bar, navigation and the global shortcuts.
@@ -29,9 +33,15 @@ export type View =
   | { name: 'workQueue' }
   | { name: 'recall' }
   | { name: 'lots' }
-  | { name: 'settings' };
+  | { name: 'settings'; focus?: string };
 
 const LOCALE_KEY = 'dosedesk.locale';
+
+/** Screen readers pick their voice from the page's `lang`: it follows the chosen language. */
+function applyLocale(locale: Locale): void {
+  setLocale(locale);
+  if (typeof document !== 'undefined') document.documentElement.lang = locale;
+}
 
 export function App() {
   const [info, setInfo] = useState<AppInfo>();
@@ -61,7 +71,7 @@ export function App() {
   }, [reload]);
 
   function changeLocale(locale: Locale) {
-    setLocale(locale);
+    applyLocale(locale);
     try {
       localStorage.setItem(LOCALE_KEY, locale);
     } catch {
@@ -73,8 +83,19 @@ export function App() {
   const training = (status?.mode ?? info?.mode) === 'training';
   let body;
   if (damage) body = <DamageScreen message={damage} />;
-  else if (failure && !status) body = <Notice tone="error">{t('app.unexpected', { message: failure })}</Notice>;
-  else if (!status) body = <p>{t('app.loading')}</p>;
+  // Every message sits in a landmark, so a screen reader's landmark list reaches it.
+  else if (failure && !status)
+    body = (
+      <main className="main" id="main">
+        <Notice tone="error">{t('app.unexpected', { message: failure })}</Notice>
+      </main>
+    );
+  else if (!status)
+    body = (
+      <main className="main" id="main" aria-busy="true">
+        <p>{t('app.loading')}</p>
+      </main>
+    );
   else if (status.state === 'needs_first_admin') body = <FirstRunScreen onDone={setStatus} />;
   else if (status.state === 'signed_out') body = <SignInScreen onDone={setStatus} />;
   else if (status.state === 'locked') body = <UnlockScreen status={status} onDone={setStatus} />;
@@ -86,9 +107,9 @@ export function App() {
         {t('app.skip')}
       </a>
       {training ? (
-        <div className="training-banner" role="note" data-testid="training-banner">
+        <aside className="training-banner" aria-label={t('app.trainingLabel')} data-testid="training-banner">
           {info?.trainingBanner ?? t('app.training')}
-        </div>
+        </aside>
       ) : null}
       {body}
     </div>
@@ -108,15 +129,25 @@ function Workspace({
 }) {
   const [view, setView] = useState<View>({ name: 'search' });
   const searchRef = useRef<HTMLInputElement>(null);
+  const mainRef = useRef<HTMLElement>(null);
   const user = status.user;
   const isAdmin = user?.role === 'administrator';
+  useScreenFocus(mainRef, view.name === 'chart' ? `chart:${view.patientId}` : view.name);
+  useEffect(() => trackUserInput(), []);
+
+  /** Leaves the current screen, asking first when it holds input nobody saved. */
+  const go = useCallback((next: View) => {
+    if (!mayDiscard(mainRef.current)) return false;
+    setView(next);
+    return true;
+  }, []);
 
   const goSearch = useCallback(() => {
-    setView({ name: 'search' });
-    setTimeout(() => {
-      searchRef.current?.focus();
-      searchRef.current?.select();
-    }, 0);
+    if (!mayDiscard(mainRef.current)) return;
+    // Rendered and focused before this key event ends: the keys typed next land in the box.
+    flushSync(() => setView({ name: 'search' }));
+    searchRef.current?.focus();
+    searchRef.current?.select();
   }, []);
 
   // Any key, click, scroll or mouse movement pushes the auto-lock back (throttled).
@@ -147,14 +178,15 @@ function Workspace({
 
   const nav: { key: View['name']; label: string; go: () => void }[] = [
     { key: 'search', label: t('nav.patients'), go: goSearch },
-    { key: 'workQueue', label: t('nav.workQueue'), go: () => setView({ name: 'workQueue' }) },
+    { key: 'workQueue', label: t('nav.workQueue'), go: () => go({ name: 'workQueue' }) },
     // The recall list reads every chart: administrators and clinicians (the contract's rule).
-    ...(user?.role === 'front_desk' ? [] : [{ key: 'recall' as const, label: t('nav.recall'), go: () => setView({ name: 'recall' }) }]),
-    { key: 'lots', label: t('nav.lots'), go: () => setView({ name: 'lots' }) },
-    { key: 'settings', label: t('nav.settings'), go: () => setView({ name: 'settings' }) },
+    ...(user?.role === 'front_desk' ? [] : [{ key: 'recall' as const, label: t('nav.recall'), go: () => go({ name: 'recall' }) }]),
+    { key: 'lots', label: t('nav.lots'), go: () => go({ name: 'lots' }) },
+    { key: 'settings', label: t('nav.settings'), go: () => go({ name: 'settings' }) },
   ];
   const current = view.name === 'chart' || view.name === 'register' || view.name === 'editPatient' ? 'search' : view.name;
   const openChart = (patientId: string, dose?: DoseMode) => setView({ name: 'chart', patientId, dose });
+  const openSetup = (step: SetupStep) => go(step === 'lots' ? { name: 'lots' } : { name: 'settings', focus: SETUP_FIELD[step] });
 
   return (
     <CodeListsProvider>
@@ -189,9 +221,12 @@ function Workspace({
           </div>
         </header>
         <SyncBar onOpenDose={(patientId, doseId, state) => openChart(patientId, state === 'rejected' ? { mode: 'edit', doseId } : undefined)} />
-        <p className="shortcuts">{t('nav.shortcuts')}</p>
-        <main className="main" id="main">
+        <aside className="shortcuts" aria-label={t('nav.shortcutsLabel')}>
+          {t('nav.shortcuts')}
+        </aside>
+        <main className="main" id="main" ref={mainRef} tabIndex={-1}>
           {view.name === 'search' ? <PatientSearch inputRef={searchRef} onOpen={(id) => openChart(id)} onRegister={() => setView({ name: 'register' })} /> : null}
+          {view.name === 'search' && isAdmin ? <SetupChecklist placement="home" onOpen={openSetup} /> : null}
           {view.name === 'register' ? (
             <PatientForm onSaved={(p) => openChart(p.id)} onCancel={goSearch} onOpenExisting={(id) => openChart(id)} />
           ) : null}
@@ -204,7 +239,7 @@ function Workspace({
           {view.name === 'workQueue' ? <WorkQueue user={user} onFix={(patientId, doseId) => openChart(patientId, { mode: 'edit', doseId })} onOpen={(id) => openChart(id)} /> : null}
           {view.name === 'recall' ? <RecallScreen onOpen={(id) => openChart(id)} /> : null}
           {view.name === 'lots' ? <LotsScreen /> : null}
-          {view.name === 'settings' ? <SettingsScreen isAdmin={isAdmin} /> : null}
+          {view.name === 'settings' ? <SettingsScreen isAdmin={isAdmin} focusId={view.focus} /> : null}
         </main>
       </SyncProvider>
     </CodeListsProvider>
@@ -218,5 +253,5 @@ export function startLocale(): void {
   } catch {
     saved = null;
   }
-  setLocale(initialLocale(saved, typeof navigator === 'undefined' ? undefined : navigator.language));
+  applyLocale(initialLocale(saved, typeof navigator === 'undefined' ? undefined : navigator.language));
 }

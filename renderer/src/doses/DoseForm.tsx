@@ -23,6 +23,7 @@ import {
   type DoseFormValues,
 } from './dose-form-model';
 import { useBarcodeWedge } from './useBarcodeWedge';
+import { useEscapeToClose } from './useEscapeToClose';
 import { VaccinePicker, type DueGroup } from './VaccinePicker';
 
 // Record a dose (given here, historical or refused), or fix one the registry rejected. Enter
@@ -74,6 +75,7 @@ export function DoseForm({ patient, user, editing, onSaved, onCancel, onEditPati
   const valuesRef = useRef(values);
   valuesRef.current = values;
   const autoLotFor = useRef<string>(editing ? editing.cvx : '');
+  useEscapeToClose(formRef, onCancel);
 
   const set = <K extends keyof DoseFormValues>(key: K) => (value: DoseFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
 

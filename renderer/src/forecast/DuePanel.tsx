@@ -1,7 +1,8 @@
-import type { DueItemView, PatientForecast } from '../../../electron/api';
+import type { DueItemView, Lot, PatientForecast } from '../../../electron/api';
 import { cvx as cvxInfo } from '../../../electron/domain/codes';
 import { t, type MessageKey } from '../../i18n';
 import { Notice } from '../ui/Notice';
+import { doseWording, groupName, vaccineChoices, whenWording, type Wording } from './due-wording';
 
 // The chart's "Due" panel: what is overdue, due today and due soon on the CDC schedule, with
 // the recommended and past-due dates and the vaccines that may be given. Groups with nothing
@@ -13,23 +14,31 @@ function vaccineName(code: string, fallback: string): string {
   return cvxInfo(code)?.shortName ?? fallback;
 }
 
-/** The vaccine "Give" starts with: the first of the group's that is still given (active CVX). */
-function giveCvx(item: DueItemView): string | undefined {
-  return (item.vaccines.find((v) => cvxInfo(v.cvx)?.status === 'Active') ?? item.vaccines[0])?.cvx;
+function say(w: Wording): string {
+  return t(w.key, w.params);
 }
 
-function whenLabel(bucket: Bucket, item: DueItemView): string {
-  if (bucket === 'overdue') return t('due.overdue', { count: item.daysOverdue ?? 0 });
-  return bucket === 'today' ? t('due.today') : t('due.soon');
+/** Whole years from `dob` to `on` (both YYYY-MM-DD). */
+function ageYears(dob: string | undefined, on: string): number | undefined {
+  if (!dob) return undefined;
+  const [by, bm, bd] = dob.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
 export function DuePanel({
   forecast,
   error,
   onGive,
+  dob,
+  stock = [],
 }: {
   forecast?: PatientForecast;
   error?: string;
+  /** The patient's date of birth: an adult's doses are worded as a nurse counts them. */
+  dob?: string;
+  /** The clinic's lots: a vaccine in the fridge is listed, and given, first. */
+  stock?: readonly Lot[];
   /** Starts a dose for a due group (with its first vaccine), when the user may record doses. */
   onGive?: (cvx: string) => void;
 }) {
@@ -49,6 +58,7 @@ export function DuePanel({
       </section>
     );
   }
+  const age = ageYears(dob, forecast.assessmentDate);
   const rows: [Bucket, DueItemView][] = [
     ...forecast.overdue.map((i): [Bucket, DueItemView] => ['overdue', i]),
     ...forecast.dueToday.map((i): [Bucket, DueItemView] => ['today', i]),
@@ -80,28 +90,44 @@ export function DuePanel({
             </tr>
           </thead>
           <tbody>
-            {rows.map(([bucket, item]) => (
-              <tr key={item.vaccineGroup} data-bucket={bucket} data-group={item.vaccineGroup}>
-                <td>
-                  <span className={`badge badge--due-${bucket}`}>{whenLabel(bucket, item)}</span>
-                  {!item.canGiveToday && item.earliest ? <p className="field__hint">{t('due.notBefore', { date: item.earliest })}</p> : null}
-                </td>
-                <th scope="row">{item.vaccineGroup}</th>
-                <td>{item.targetDose !== undefined ? t('due.doseNumber', { n: item.targetDose }) : '—'}</td>
-                <td className="nowrap">{item.recommended ?? item.earliest ?? '—'}</td>
-                <td className="nowrap">{item.pastDue ?? '—'}</td>
-                <td>{item.vaccines.map((v) => vaccineName(v.cvx, v.name)).join(', ')}</td>
-                {onGive ? (
+            {rows.map(([bucket, item]) => {
+              const choices = vaccineChoices(item, stock, forecast.assessmentDate);
+              const give = choices[0]?.cvx;
+              const name = groupName(item.vaccineGroup, age);
+              const dose = doseWording(item, age);
+              return (
+                <tr key={item.vaccineGroup} data-bucket={bucket} data-group={item.vaccineGroup}>
                   <td>
-                    {item.canGiveToday && giveCvx(item) ? (
-                      <button type="button" className="btn" onClick={() => onGive(giveCvx(item)!)}>
-                        {t('due.give', { group: item.vaccineGroup })}
-                      </button>
-                    ) : null}
+                    <span className={`badge badge--due-${bucket}`}>{say(whenWording(bucket, item))}</span>
+                    {!item.canGiveToday && item.earliest ? <p className="field__hint">{t('due.notBefore', { date: item.earliest })}</p> : null}
                   </td>
-                ) : null}
-              </tr>
-            ))}
+                  <th scope="row">{name}</th>
+                  <td>{dose ? say(dose) : '—'}</td>
+                  <td className="nowrap">{item.recommended ?? item.earliest ?? '—'}</td>
+                  <td className="nowrap">{item.pastDue ?? '—'}</td>
+                  <td>
+                    {choices.length === 0
+                      ? '—'
+                      : choices.map((c, i) => (
+                          <span key={c.cvx}>
+                            {i > 0 ? ', ' : ''}
+                            {vaccineName(c.cvx, item.vaccines.find((v) => v.cvx === c.cvx)?.name ?? c.cvx)}
+                            {c.inStock ? <strong className="due-stock"> {t('due.inStock')}</strong> : null}
+                          </span>
+                        ))}
+                  </td>
+                  {onGive ? (
+                    <td>
+                      {item.canGiveToday && give ? (
+                        <button type="button" className="btn" onClick={() => onGive(give)}>
+                          {t('due.give', { group: name })}
+                        </button>
+                      ) : null}
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

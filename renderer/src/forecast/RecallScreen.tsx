@@ -73,7 +73,7 @@ export function RecallScreen({ onOpen }: { onOpen: (patientId: string) => void }
     <section className="card" aria-labelledby="recall-title">
       <h1 id="recall-title">{t('recall.title')}</h1>
       <p>{t('recall.intro')}</p>
-      <form className="grid" onSubmit={submit} aria-label={t('recall.title')}>
+      <form className="grid" onSubmit={submit} aria-label={t('recall.title')} data-no-unsaved>
         <SelectField
           id="recall-group"
           label={t('recall.group')}

@@ -1,11 +1,15 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { Lot } from '../../../electron/api';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { Lot, VaccineOption } from '../../../electron/api';
+import { parseGs1 } from '../../../electron/domain/barcode/gs1';
 import { cvx as cvxInfo } from '../../../electron/domain/codes';
 import { t } from '../../i18n';
 import { api, fieldErrors, normalizeDateInput, run, todayIso, type FieldErrors } from '../api';
 import { toOptions, useCodeLists } from '../app/CodeLists';
 import { CheckboxField, SelectField, TextField } from '../ui/Field';
+import { useBarcodeWedge } from '../doses/useBarcodeWedge';
+import { VaccinePicker } from '../doses/VaccinePicker';
 import { Notice } from '../ui/Notice';
+import { expiryWarning } from './lot-warnings';
 
 // The clinic's fridge: receive a lot, adjust its count, deactivate it; expired and low-stock
 // lots are flagged so nobody picks them by mistake.
@@ -146,29 +150,86 @@ function AdjustForm({ lot, onDone }: { lot: Lot; onDone: () => void }) {
   );
 }
 
-const emptyLot = { cvx: '', mvx: '', lotNumber: '', ndc: '', expirationDate: '', dosesOnHand: '', fundingSource: '', doseVolumeMl: '0.5', lowStockThreshold: '5' };
+const emptyLot = { cvx: '', vaccineQuery: '', vaccineName: '', mvx: '', lotNumber: '', ndc: '', expirationDate: '', dosesOnHand: '', fundingSource: '', doseVolumeMl: '0.5', lowStockThreshold: '5' };
+type LotFormValues = typeof emptyLot;
+
+/** A vaccine named from the CVX table, for a code typed or scanned. */
+function namedVaccine(v: LotFormValues, code: string): LotFormValues {
+  const name = cvxInfo(code)?.shortName ?? code;
+  return { ...v, cvx: code, vaccineName: name, vaccineQuery: name };
+}
 
 export function ReceiveLotForm({ onSaved }: { onSaved: (lot: Lot) => void }) {
   const lists = useCodeLists();
   const [v, setV] = useState(emptyLot);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string>();
-  const set = (k: keyof typeof emptyLot) => (value: string) => setV((s) => ({ ...s, [k]: value }));
+  const [scanNote, setScanNote] = useState<{ tone: 'info' | 'error'; text: string }>();
+  /** The expiry date the person confirmed receiving although it has passed. */
+  const [expiredConfirmed, setExpiredConfirmed] = useState<string>();
+  const valuesRef = useRef(v);
+  valuesRef.current = v;
+  const set = (k: keyof LotFormValues) => (value: string) => setV((s) => ({ ...s, [k]: value }));
   const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
+  const today = todayIso();
+  const expiration = normalizeDateInput(v.expirationDate);
+  const warning = expiryWarning(expiration, today);
+
+  // A keyboard-wedge scan of the vial or carton fills vaccine, NDC, manufacturer, lot and expiry.
+  useBarcodeWedge<LotFormValues>({
+    snapshot: () => valuesRef.current,
+    onScan: (text, before) => {
+      const scan = parseGs1(text);
+      if (!scan.ok) {
+        setV(before);
+        setScanNote({ tone: 'error', text: t('dose.scanFailed', { message: scan.error }) });
+        return true;
+      }
+      let next = scan.cvx ? namedVaccine(before, scan.cvx) : before;
+      next = { ...next, ndc: scan.ndc ?? next.ndc, mvx: scan.mvx ?? next.mvx, lotNumber: scan.lot ?? next.lotNumber, expirationDate: scan.expiration ?? next.expirationDate };
+      setV(next);
+      setErrors({});
+      setScanNote({ tone: 'info', text: [t('dose.scanned', { ndc: scan.ndc ?? scan.gtin, lot: scan.lot ?? '—', exp: scan.expiration ?? '—' }), ...scan.warnings].join(' ') });
+      setTimeout(() => document.getElementById(next.lotNumber ? 'lot-doses' : 'lot-number')?.focus(), 0);
+      return true;
+    },
+  });
+
+  function onPickVaccine(option: VaccineOption) {
+    setV((s) => ({
+      ...s,
+      cvx: option.cvx,
+      vaccineName: option.shortName,
+      vaccineQuery: option.shortName,
+      // One maker of this vaccine: nothing to choose.
+      mvx: s.mvx || (option.manufacturers.length === 1 ? option.manufacturers[0]!.code : ''),
+    }));
+    setErrors((e) => ({ ...e, cvx: '' }));
+    setTimeout(() => document.getElementById(valuesRef.current.mvx ? 'lot-number' : 'lot-mvx')?.focus(), 0);
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // A typed CVX code needs no pick from the list.
+    const typed = v.vaccineQuery.trim();
+    const cvx = v.cvx || (/^\d{1,3}$/.test(typed) ? typed : '');
+    if (warning?.kind === 'expired' && expiredConfirmed !== expiration) {
+      setExpiredConfirmed(expiration);
+      setMessage(t('lots.expiredConfirm', { date: expiration }));
+      document.getElementById('lot-exp')?.focus();
+      return;
+    }
     const lot = {
-      cvx: v.cvx.trim(),
+      cvx,
       mvx: v.mvx,
       lotNumber: v.lotNumber,
       ndc: v.ndc.trim() || undefined,
-      expirationDate: normalizeDateInput(v.expirationDate),
+      expirationDate: expiration,
       dosesOnHand: num(v.dosesOnHand) ?? Number.NaN,
       fundingSource: v.fundingSource || undefined,
       doseVolumeMl: num(v.doseVolumeMl),
       lowStockThreshold: num(v.lowStockThreshold),
-      receivedOn: todayIso(),
+      receivedOn: today,
     };
     const r = await run(api().lots.receive({ lot }));
     if (!r.ok) {
@@ -178,30 +239,66 @@ export function ReceiveLotForm({ onSaved }: { onSaved: (lot: Lot) => void }) {
     }
     setErrors({});
     setMessage(undefined);
+    setScanNote(undefined);
+    setExpiredConfirmed(undefined);
     setV(emptyLot);
     onSaved(r.value);
+    setTimeout(() => document.getElementById('dose-vaccine')?.focus(), 0);
   }
 
-  const vaccineName = v.cvx.trim() ? cvxInfo(v.cvx.trim())?.shortName : undefined;
+  const warningText =
+    warning?.kind === 'expired' ? t('lots.warnExpired', { date: expiration }) : warning?.kind === 'short' ? t('lots.warnShort', { date: expiration, count: warning.days }) : undefined;
   return (
     <section className="card" aria-labelledby="receive-title">
       <h2 id="receive-title">{t('lots.receive')}</h2>
+      <p className="field__hint">{t('lots.receiveHint')}</p>
       <form onSubmit={submit} noValidate>
         {message ? <Notice tone="error">{message}</Notice> : null}
+        {scanNote ? (
+          <Notice tone={scanNote.tone} testId="lot-scan-note">
+            {scanNote.text}
+          </Notice>
+        ) : null}
         <div className="grid">
-          <TextField id="lot-cvx" label={t('lots.cvx')} hint={vaccineName} value={v.cvx} onValue={set('cvx')} error={errors.cvx} required inputMode="numeric" />
+          <div data-autofocus>
+            <VaccinePicker
+              query={v.vaccineQuery}
+              onQuery={(text) => setV((s) => ({ ...s, vaccineQuery: text, ...(text === s.vaccineName ? {} : { cvx: '', vaccineName: '' }) }))}
+              cvx={v.cvx}
+              chosenName={v.vaccineName}
+              onPick={onPickVaccine}
+              error={errors.cvx}
+              includeInactive={false}
+            />
+          </div>
           <SelectField id="lot-mvx" label={t('lots.mvx')} value={v.mvx} onValue={set('mvx')} options={toOptions(lists.manufacturers, true)} placeholder={t('form.choose')} error={errors.mvx} required />
           <TextField id="lot-number" label={t('lots.lotNumber')} value={v.lotNumber} onValue={set('lotNumber')} error={errors.lotNumber} required />
           <TextField id="lot-ndc" label={t('lots.ndc')} value={v.ndc} onValue={set('ndc')} error={errors.ndc} />
-          <TextField id="lot-exp" label={t('lots.expiration')} value={v.expirationDate} onValue={set('expirationDate')} error={errors.expirationDate} required placeholder={t('form.datePlaceholder')} />
+          <TextField
+            id="lot-exp"
+            label={t('lots.expiration')}
+            value={v.expirationDate}
+            onValue={(x) => {
+              set('expirationDate')(x);
+              setMessage(undefined);
+            }}
+            error={errors.expirationDate}
+            required
+            placeholder={t('form.datePlaceholder')}
+          />
           <TextField id="lot-doses" label={t('lots.doses')} value={v.dosesOnHand} onValue={set('dosesOnHand')} error={errors.dosesOnHand} required inputMode="numeric" />
           <SelectField id="lot-funding" label={t('lots.funding')} value={v.fundingSource} onValue={set('fundingSource')} options={toOptions(lists.fundingSources)} placeholder={t('form.choose')} error={errors.fundingSource} />
           <TextField id="lot-volume" label={t('lots.volume')} value={v.doseVolumeMl} onValue={set('doseVolumeMl')} error={errors.doseVolumeMl} inputMode="decimal" />
           <TextField id="lot-low" label={t('lots.lowThreshold')} value={v.lowStockThreshold} onValue={set('lowStockThreshold')} error={errors.lowStockThreshold} inputMode="numeric" />
         </div>
+        {warningText ? (
+          <Notice tone="warning" testId="lot-expiry-warning">
+            {warningText}
+          </Notice>
+        ) : null}
         <div className="btn-row">
           <button type="submit" className="btn btn--primary">
-            {t('lots.receive')}
+            {warning?.kind === 'expired' && expiredConfirmed === expiration ? t('lots.receiveExpired') : t('lots.receive')}
           </button>
         </div>
       </form>

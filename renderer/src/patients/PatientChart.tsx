@@ -10,6 +10,7 @@ import { useCodeLists } from '../app/CodeLists';
 import { DeleteDose } from '../doses/DeleteDose';
 import { DoseForm } from '../doses/DoseForm';
 import { DuePanel } from '../forecast/DuePanel';
+import { useLotsInStock } from '../lots/useLotsInStock';
 import { engineText } from '../sync/engine-text';
 import { SavedNotice } from '../sync/SavedNotice';
 import { useSync, useSyncOutcomes, type OutcomeEvent } from '../sync/SyncContext';
@@ -69,6 +70,7 @@ export function PatientChart({
   const [forecast, setForecast] = useState<{ value?: PatientForecast; error?: string }>({});
   /** Changes whenever the doses that the forecast reads change. */
   const doseKey = doses.map((d) => `${d.id}:${d.version}`).join(',');
+  const stock = useLotsInStock(doseKey);
 
   /** Outcomes heard while a list read is on its way: applied on top of what it returns. */
   const heardDuringLoad = useRef<OutcomeEvent[] | undefined>(undefined);
@@ -252,6 +254,8 @@ export function PatientChart({
         <DuePanel
           forecast={forecast.value}
           error={forecast.error}
+          dob={patient.dob}
+          stock={stock}
           onGive={
             user?.role === 'front_desk'
               ? undefined

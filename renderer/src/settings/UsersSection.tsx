@@ -13,7 +13,8 @@ import { Notice } from '../ui/Notice';
 
 const roleOptions = () => ROLES.map((r) => ({ value: r, label: t(`settings.role.${r}` as MessageKey) }));
 
-export function UsersSection() {
+/** `refreshKey` changes when another section changed what this one lists (a clinician added). */
+export function UsersSection({ refreshKey = 0, onChanged }: { refreshKey?: number; onChanged?: () => void }) {
   const [users, setUsers] = useState<User[]>([]);
   const [clinicians, setClinicians] = useState<Clinician[]>([]);
   const [v, setV] = useState({ username: '', displayName: '', role: 'clinician', password: '', clinicianId: '' });
@@ -29,7 +30,7 @@ export function UsersSection() {
   }, []);
   useEffect(() => {
     void load();
-  }, [load]);
+  }, [load, refreshKey]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -42,6 +43,7 @@ export function UsersSection() {
     setErrors({});
     setV({ username: '', displayName: '', role: 'clinician', password: '', clinicianId: '' });
     void load();
+    onChanged?.();
   }
 
   /** Runs one change to an account and says how it went; the list is reloaded either way. */
@@ -49,6 +51,7 @@ export function UsersSection() {
     const r = await run(call);
     setNote(r.ok ? { tone: 'success', text: success(r.value) } : { tone: 'error', text: r.error.message });
     void load();
+    if (r.ok) onChanged?.();
   }
 
   const setRole = (u: User, role: Role) =>

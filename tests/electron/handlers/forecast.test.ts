@@ -46,6 +46,20 @@ describe('forecast.forPatient', () => {
     expect(new Set(f.dueVaccines).size).toBe(f.dueVaccines.length);
   });
 
+  it('tells how many valid doses each due group has, so an adult is not told "DTaP dose 8"', async () => {
+    const adult = await register({ mrn: 'ADU-1', firstName: 'Ana', dob: '1988-03-14' });
+    const none = await app.ok('forecast.forPatient', { patientId: adult.id });
+    const tdBefore = [...none.overdue, ...none.dueToday, ...none.dueSoon].find((i) => i.vaccineGroup === 'DTaP/Tdap/Td');
+    expect(tdBefore).toMatchObject({ dosesCounted: 0 });
+    expect(tdBefore!.targetDose).toBeGreaterThan(1);
+    await app.ok('doses.record', historical(adult.id, '115', '2026-11-01'));
+    const after = await app.ok('forecast.forPatient', { patientId: adult.id });
+    const td = [...after.overdue, ...after.dueToday, ...after.dueSoon].find((i) => i.vaccineGroup === 'DTaP/Tdap/Td');
+    // Tdap is one dose for the group, though CDSi evaluates it for three antigens.
+    expect(td).toMatchObject({ dosesCounted: 1 });
+    expect([...after.overdue, ...after.dueToday].find((i) => i.vaccineGroup === 'HepB')).toMatchObject({ dosesCounted: 0 });
+  });
+
   it('counts historical and given doses, but not refusals or deleted doses', async () => {
     const baby = await register({ mrn: 'INF-2', dob: '2026-07-25' });
     await app.ok('doses.record', historical(baby.id, '08', '2026-07-25'));
