@@ -7,7 +7,7 @@ import { type EvaluationHooks, type SeriesRun, evaluateSeries } from './evaluate
 import { type SeriesForecast, forecastSeries, forecastVaccines } from './forecast-series';
 import type { Antigen, Model, Series, VaccineGroup } from './model';
 import { type AdministeredDose, PatientContext } from './patient-context';
-import { type Candidate, selectBestSeries, startedInRange } from './select-series';
+import { type Candidate, selectBestSeries, selectBestWithRisk, startedInRange } from './select-series';
 import type { ForecastPatient, ForecastStatus } from './types';
 
 export interface AntigenOutcome {
@@ -153,16 +153,20 @@ export class PatientRun implements EvaluationHooks {
     const doses = this.dosesAt(antigen.index);
     const hasObservations = this.ctx.observations.size > 0;
     for (const group of antigen.seriesGroups) {
+      // Of a group's relevant risk series only those of its highest priority are scorable
+      // (CDSi 8.1): a dialysis patient's dialysis series, not the general risk series.
+      const topRisk = hasObservations ? topRiskPriority(group.series, this.ctx) : undefined;
       for (const s of group.series) {
         // Risk series need an indication.
-        if (s.type === 'Risk' && !hasObservations) continue;
+        if (s.type === 'Risk' && (topRisk === undefined || s.priority !== topRisk)) continue;
         if (!seriesRelevant(s, this.ctx)) continue;
         // A product series (one brand throughout) cannot matter to a patient who never had that brand.
         if (s.prunable && !doses.some(acceptedBy, s)) continue;
         // With no dose that can count (none given, all given before dose 1's youngest or after
         // its oldest age), only the default series, the first by preference, or one completed
-        // by skips can be chosen.
-        if (!s.defaultSeries && !s.mayCompleteWithoutDoses && (s !== group.series[0] || group.hasDefault)) {
+        // by skips can be chosen. A relevant risk series is scorable without doses (CDSi 8.1):
+        // its indication is what starts it.
+        if (s.type !== 'Risk' && !s.defaultSeries && !s.mayCompleteWithoutDoses && (s !== group.series[0] || group.hasDefault)) {
           if (doses.length === 0) continue;
           if (s.firstValidAge && this.ctx.assessment < this.ctx.ageDate(s.firstValidAge)) continue;
           if (s.lastValidAge && (doses[0] as AdministeredDose).date >= this.ctx.ageDate(s.lastValidAge)) continue;
@@ -177,7 +181,7 @@ export class PatientRun implements EvaluationHooks {
         if (doses.length > 0 && c.forecast.status === 'complete' && c.run.validCount === doses.length && startedInRange(c, this.ctx)) break;
       }
     }
-    const best = selectBestSeries(candidates, this.ctx);
+    const best = candidates.some(isRisk) ? selectBestWithRisk(candidates, this.ctx) : selectBestSeries(candidates, this.ctx);
     if (best) {
       const { doses, outcomes } = best.run;
       for (let i = 0; i < doses.length; i++) this.validity[(doses[i] as AdministeredDose).idx] = outcomes[i]?.status === 'valid' ? 1 : -1;
@@ -284,6 +288,20 @@ export class PatientRun implements EvaluationHooks {
 
 const NO_DOSES: readonly AdministeredDose[] = [];
 
+function isRisk(c: Candidate): boolean {
+  return c.run.series.type === 'Risk';
+}
+
+/** The highest priority ("A" before "B") among a series group's relevant risk series. */
+function topRiskPriority(series: readonly Series[], ctx: PatientContext): string | undefined {
+  let top: string | undefined;
+  for (const s of series) {
+    if (s.type !== 'Risk' || !seriesRelevant(s, ctx)) continue;
+    if (top === undefined || s.priority < top) top = s.priority;
+  }
+  return top;
+}
+
 function hasImmunity(antigen: Antigen, ctx: PatientContext): boolean {
   for (const code of antigen.immunityCodes) if (ctx.observations.has(code)) return true;
   for (const b of antigen.immunityBirthDates) {
@@ -319,6 +337,28 @@ export function normalizeCvx(cvx: string): string {
 }
 
 const NO_OBSERVATIONS: ReadonlySet<string> = new Set();
+const NO_OBSERVATION_DATES: ReadonlyMap<string, Day> = new Map();
+
+/** The observations in force on the assessment date, with the date each began when known. */
+function observationsInForce(list: ForecastPatient['observations'], assessment: Day): { codes: ReadonlySet<string>; dates: ReadonlyMap<string, Day> } {
+  if (!list || list.length === 0) return { codes: NO_OBSERVATIONS, dates: NO_OBSERVATION_DATES };
+  const codes = new Set<string>();
+  const dates = new Map<string, Day>();
+  for (const o of list) {
+    if (typeof o === 'string') {
+      codes.add(o);
+      continue;
+    }
+    const begin = o.date ? parseDay(o.date) : undefined;
+    const end = o.endDate ? parseDay(o.endDate) : undefined;
+    if (begin !== undefined && begin > assessment) continue;
+    if (end !== undefined && end < assessment) continue;
+    codes.add(o.code);
+    // The latest start wins: a second transplant restarts the schedule.
+    if (begin !== undefined && !(begin <= (dates.get(o.code) ?? -Infinity))) dates.set(o.code, begin);
+  }
+  return { codes, dates: dates.size > 0 ? dates : NO_OBSERVATION_DATES };
+}
 
 export function patientContext(model: Model, patient: ForecastPatient, assessment: Day): PatientContext {
   const dob = parseDay(patient.dob);
@@ -338,9 +378,9 @@ export function patientContext(model: Model, patient: ForecastPatient, assessmen
   // copy per patient, so only sort what is out of order.
   if (!inOrder(doses)) doses.sort(byDateThenIndex);
   const gender = patient.gender === 'X' ? 'U' : patient.gender;
-  const observations = patient.observations && patient.observations.length > 0 ? new Set(patient.observations) : NO_OBSERVATIONS;
+  const { codes, dates } = observationsInForce(patient.observations, assessment);
   const live = doses.filter(isLiveIn, model.liveVirusCvx);
-  return new PatientContext(dob, gender, assessment, observations, doses, live);
+  return new PatientContext(dob, gender, assessment, codes, doses, live, dates);
 }
 
 function isLive(d: AdministeredDose): boolean {
