@@ -17,6 +17,8 @@ export interface AntigenOutcome {
   reason?: string;
   /** Shared and frozen when empty (most outcomes): never modify. */
   vaccines: readonly string[];
+  /** Further best series (a standard series beside a risk one), whose valid doses count too. */
+  otherBest?: readonly Candidate[];
 }
 
 /** The vaccine list of every antigen outcome that needs no dose: one frozen array, not one per outcome. */
@@ -181,12 +183,23 @@ export class PatientRun implements EvaluationHooks {
         if (doses.length > 0 && c.forecast.status === 'complete' && c.run.validCount === doses.length && startedInRange(c, this.ctx)) break;
       }
     }
-    const best = candidates.some(isRisk) ? selectBestWithRisk(candidates, this.ctx) : selectBestSeries(candidates, this.ctx);
+    const bests = candidates.some(isRisk) ? selectBestWithRisk(candidates, this.ctx) : undefined;
+    const best = bests ? bests[0] : selectBestSeries(candidates, this.ctx);
     if (best) {
       const { doses, outcomes } = best.run;
       for (let i = 0; i < doses.length; i++) this.validity[(doses[i] as AdministeredDose).idx] = outcomes[i]?.status === 'valid' ? 1 : -1;
     }
+    // A dose that counts in any best series counts (a childhood polio series and the adult
+    // lab worker's booster are both the patient's).
+    const others = bests && bests.length > 1 ? bests.slice(1) : undefined;
+    if (others) {
+      for (const o of others) {
+        const { doses, outcomes } = o.run;
+        for (let i = 0; i < doses.length; i++) if (outcomes[i]?.status === 'valid') this.validity[(doses[i] as AdministeredDose).idx] = 1;
+      }
+    }
     const outcome = this.classify(antigen, best);
+    if (others) outcome.otherBest = others;
     this.outcomes[antigen.index] = outcome;
     return outcome;
   }

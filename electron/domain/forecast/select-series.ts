@@ -161,10 +161,12 @@ export function selectBestSeries(all: Candidate[], ctx: PatientContext): Candida
  * among themselves as for a healthy patient; each risk series group gives its own prioritized
  * series. A complete series is a best series; an unfinished risk series is one unless a series
  * of an equivalent group is complete; an unfinished standard series is one unless a risk series
- * of an equivalent group is in play. Of several best series the patient needs the unfinished
- * one first: a completed childhood Hib series does not close an asplenia series.
+ * of an equivalent group is in play. Returns every best series, the one to forecast from first:
+ * the risk series' need decides (a completed childhood Hib series does not close an asplenia
+ * series, a completed travel dose of HepA at 9 months closes the forecast until the routine
+ * series can start), then the standard series'.
  */
-export function selectBestWithRisk(all: Candidate[], ctx: PatientContext): Candidate | undefined {
+export function selectBestWithRisk(all: Candidate[], ctx: PatientContext): Candidate[] {
   const standard = all.filter((c) => c.run.series.type !== 'Risk');
   const prioritized: Candidate[] = [];
   const stdBest = selectBestSeries(standard, ctx);
@@ -188,9 +190,16 @@ export function selectBestWithRisk(all: Candidate[], ctx: PatientContext): Candi
     if (s.type === 'Evaluation Only' || inGroup(s.equivalentGroup, isComplete)) return false;
     return s.type === 'Risk' || !inGroup(s.equivalentGroup, isRiskSeries);
   });
-  const due = best.filter((c) => c.forecast.status === 'not_complete');
+  if (best.length === 0) return stdBest ? [stdBest] : [];
+  const lead = forecastFrom(best.filter(isRiskSeries)) ?? forecastFrom(best) ?? (best[0] as Candidate);
+  return [lead, ...best.filter((c) => c !== lead)];
+}
+
+/** The series to forecast from: the unfinished one that can be given first, else a complete one. */
+function forecastFrom(list: readonly Candidate[]): Candidate | undefined {
+  const due = list.filter((c) => c.forecast.status === 'not_complete');
   if (due.length > 0) return firstBy(due, (a, b) => earliestOf(a) - earliestOf(b));
-  return best.find(isComplete) ?? best[0] ?? stdBest;
+  return list.find(isComplete);
 }
 
 function isComplete(c: Candidate): boolean {
