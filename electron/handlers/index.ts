@@ -1,6 +1,7 @@
 import { METHOD_NAMES, type MethodName } from '../api';
 import type { AppServices } from '../services/app-services';
 import { authHandlers } from './auth';
+import { conditionHandlers } from './conditions';
 import { doseHandlers } from './doses';
 import { forecastHandlers } from './forecast';
 import { guard } from './guard';
@@ -30,6 +31,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     ...syncHandlers(services),
     ...settingsHandlers(services),
     ...storeHandlers(services),
+    ...conditionHandlers(services),
   };
   const table: Partial<Record<MethodName, unknown>> = {};
   for (const method of METHOD_NAMES) table[method] = guard(services, method, impls[method] as never);

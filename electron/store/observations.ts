@@ -22,6 +22,8 @@ export interface ObservationForForecast {
   code: string;
   startDate?: string;
   endDate?: string;
+  /** The day it was put on the chart (clinic's calendar), for "recorded on …". */
+  recordedOn: string;
 }
 
 export interface ObservationRepo {
@@ -95,7 +97,7 @@ export function createObservationRepo(ctx: StoreContext): ObservationRepo {
   const update = db.prepare('UPDATE patient_observations SET start_date = @start, end_date = @end, note = @note, updated_at = @at, version = version + 1 WHERE id = @id');
   const remove = db.prepare('UPDATE patient_observations SET removed_at = @at, removed_by = @by, removed_reason = @reason, version = version + 1 WHERE id = @id');
   const forPatients = db.prepare(
-    `SELECT patient_id, code, start_date, end_date FROM patient_observations
+    `SELECT patient_id, code, start_date, end_date, recorded_at FROM patient_observations
      WHERE removed_at IS NULL AND patient_id IN (SELECT value FROM json_each(?)) ORDER BY patient_id, rid`,
   );
   const withCodes = db.prepare('SELECT DISTINCT patient_id FROM patient_observations WHERE removed_at IS NULL AND code IN (SELECT value FROM json_each(?))');
@@ -185,8 +187,9 @@ export function createObservationRepo(ctx: StoreContext): ObservationRepo {
     forForecast(patientIds) {
       const out = new Map<string, ObservationForForecast[]>();
       if (patientIds.length === 0) return out;
-      for (const r of forPatients.all(JSON.stringify(patientIds)) as Pick<Row, 'patient_id' | 'code' | 'start_date' | 'end_date'>[]) {
-        const o: ObservationForForecast = { code: r.code };
+      for (const r of forPatients.all(JSON.stringify(patientIds)) as Pick<Row, 'patient_id' | 'code' | 'start_date' | 'end_date' | 'recorded_at'>[]) {
+        const at = new Date(r.recorded_at);
+        const o: ObservationForForecast = { code: r.code, recordedOn: isoDateAtOffset(at, ctx.utcOffsetMinutes(at)) };
         if (r.start_date) o.startDate = r.start_date;
         if (r.end_date) o.endDate = r.end_date;
         const list = out.get(r.patient_id);

@@ -19,6 +19,8 @@ export interface AntigenOutcome {
   vaccines: readonly string[];
   /** Further best series (a standard series beside a risk one), whose valid doses count too. */
   otherBest?: readonly Candidate[];
+  /** The patient's observations behind the status: the indication of a risk series, a contraindication. */
+  because?: readonly string[];
 }
 
 /** The vaccine list of every antigen outcome that needs no dose: one frozen array, not one per outcome. */
@@ -37,6 +39,8 @@ export interface RawGroupForecast {
   outcomes: AntigenOutcome[];
   /** Date of the patient's last dose of the group, if any. */
   lastDose?: Day;
+  /** Observation codes behind the status (see `AntigenOutcome.because`); shared and empty for most patients. */
+  because: readonly string[];
 }
 
 function seriesRelevant(s: Series, ctx: PatientContext): boolean {
@@ -200,6 +204,9 @@ export class PatientRun implements EvaluationHooks {
     }
     const outcome = this.classify(antigen, best);
     if (others) outcome.otherBest = others;
+    if (best && best.run.series.type === 'Risk' && outcome.because === undefined && outcome.status !== 'immune') {
+      outcome.because = indicationsMet(best.run.series, this.ctx);
+    }
     this.outcomes[antigen.index] = outcome;
     return outcome;
   }
@@ -212,7 +219,7 @@ export class PatientRun implements EvaluationHooks {
         if (c.beginAge && ctx.assessment < ctx.ageDate(c.beginAge)) continue;
         if (c.endAge && ctx.assessment >= ctx.ageDate(c.endAge)) continue;
         const title = this.model.data.observations[c.code]?.title ?? c.code;
-        return { antigen, status: 'contraindicated', best, reason: `Contraindicated: ${title}`, vaccines: NO_VACCINES };
+        return { antigen, status: 'contraindicated', best, reason: `Contraindicated: ${title}`, vaccines: NO_VACCINES, because: [c.code] };
       }
     }
     if (hasImmunity(antigen, ctx)) return { antigen, status: 'immune', best, reason: 'Evidence of immunity', vaccines: NO_VACCINES };
@@ -251,6 +258,12 @@ export class PatientRun implements EvaluationHooks {
       if (last && (lastDose === undefined || last.date > lastDose)) lastDose = last.date;
     }
     const status = groupStatus(outcomes);
+    // Most patients have no observations: no array for them.
+    let because: string[] | undefined;
+    for (const o of outcomes) {
+      if (o.status !== status || !o.because) continue;
+      for (const c of o.because) if (!because?.includes(c)) (because ??= []).push(c);
+    }
     // Every field named up front: one object shape for all groups, no property store added later.
     const raw: RawGroupForecast = {
       group,
@@ -264,6 +277,7 @@ export class PatientRun implements EvaluationHooks {
       vaccines: [],
       outcomes,
       lastDose,
+      because: because ?? NO_VACCINES,
     };
     if (status !== 'not_complete') {
       for (const o of outcomes) if (o.status === status) raw.reason ??= o.reason;
@@ -300,6 +314,18 @@ export class PatientRun implements EvaluationHooks {
 }
 
 const NO_DOSES: readonly AdministeredDose[] = [];
+
+/** The series' indications the patient has, in force at their age. */
+function indicationsMet(s: Series, ctx: PatientContext): string[] {
+  const out: string[] = [];
+  for (const ind of s.indications) {
+    if (!ctx.observations.has(ind.code)) continue;
+    if (ind.beginAge && ctx.assessment < ctx.ageDate(ind.beginAge)) continue;
+    if (ind.endAge && ctx.assessment >= ctx.ageDate(ind.endAge)) continue;
+    if (!out.includes(ind.code)) out.push(ind.code);
+  }
+  return out;
+}
 
 function isRisk(c: Candidate): boolean {
   return c.run.series.type === 'Risk';

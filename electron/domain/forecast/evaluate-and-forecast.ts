@@ -47,6 +47,7 @@ function publicForecast(model: Model, raw: RawGroupForecast): VaccineGroupForeca
     antigens,
   };
   if (raw.reason) out.reason = raw.reason;
+  if (raw.because.length > 0) out.because = [...raw.because];
   if (raw.targetDose !== undefined) out.targetDose = raw.targetDose;
   if (raw.earliest !== undefined) out.earliest = formatDay(raw.earliest);
   if (raw.recommended !== undefined) out.recommended = formatDay(raw.recommended);

@@ -90,6 +90,11 @@ export interface VaccineGroupForecast {
   vaccines: { cvx: string; name: string }[];
   /** Why no dose is due, for the chart. */
   reason?: string;
+  /**
+   * The patient's CDSi observation codes behind the status: what opened the risk series a dose
+   * is due in ("160" asplenia), or the contraindication. Absent when age alone decides.
+   */
+  because?: string[];
   antigens: AntigenForecast[];
 }
 

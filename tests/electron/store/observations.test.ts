@@ -81,7 +81,7 @@ describe('patient observations', () => {
     t.store.observations.remove(gone.id, 'entered in error', NURSE);
     const before = t.store.audit.list({}).length;
     const map = t.store.observations.forForecast([a.id, b.id, 'nobody']);
-    expect(map.get(a.id)).toEqual([{ code: '014' }, { code: '171', startDate: '2025-06-01' }]);
+    expect(map.get(a.id)).toEqual([{ code: '014', recordedOn: '2026-11-25' }, { code: '171', startDate: '2025-06-01', recordedOn: '2026-11-25' }]);
     expect(map.has(b.id)).toBe(false);
     expect([...t.store.observations.patientsWith(['014'])]).toEqual([a.id]);
     expect(t.store.observations.patientsWith([]).size).toBe(0);
