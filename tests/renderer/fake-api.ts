@@ -36,6 +36,7 @@ const defaults: Answers = {
   'sync.workQueue': () => ok(queuePage([])),
   'forecast.forPatient': (input) => ok({ ...EMPTY_FORECAST, patientId: (input as { patientId: string }).patientId }),
   'store.diagnostics': () => ok(DIAGNOSTICS),
+  'conditions.listForPatient': () => ok([]),
 };
 
 export function installFakeApi(answers: Answers = {}): FakeApi {
