@@ -3,21 +3,10 @@
 // forecast test type. The other half is kept apart (build/sources/README.md): rules are fixed
 // for the specification's sake, never fitted to a case.
 import { describe, expect, it } from 'vitest';
-import { type CaseOutcome, findConditionsCaseFile, formatFailure, loadCdcCases, runCdcCases } from './cdc-test-cases';
+import { findConditionsCaseFile, formatFailure, formatRates, loadCdcCases, passRateBy, runCdcCases } from './cdc-test-cases';
 
 /** The pass count reached; a regression below it fails and lists every failing case. */
 const PASS_FLOOR = 147;
-
-function rateBy(outcomes: readonly CaseOutcome[], key: (o: CaseOutcome) => string): string {
-  const by = new Map<string, { pass: number; total: number }>();
-  for (const o of outcomes) {
-    const g = by.get(key(o)) ?? { pass: 0, total: 0 };
-    g.total++;
-    if (o.differences.length === 0) g.pass++;
-    by.set(key(o), g);
-  }
-  return [...by].map(([g, r]) => `${g} ${r.pass}/${r.total}`).join(', ');
-}
 
 describe('CDC CDSi underlying-conditions test cases', () => {
   const cases = loadCdcCases(findConditionsCaseFile());
@@ -33,8 +22,8 @@ describe('CDC CDSi underlying-conditions test cases', () => {
     const failures = outcomes.filter((o) => o.differences.length > 0);
     if (failures.length > 0) console.log(`${failures.length} CDC case(s) differ:\n${failures.map(formatFailure).join('\n')}`);
     console.log(`Conditions pass rate ${outcomes.length - failures.length}/${outcomes.length}`);
-    console.log(`by vaccine group: ${rateBy(outcomes, (o) => o.tc.vaccineGroup)}`);
-    console.log(`by forecast test type: ${rateBy(outcomes, (o) => o.tc.forecastTestType)}`);
+    console.log(`by vaccine group: ${formatRates(passRateBy(outcomes, (o) => o.tc.vaccineGroup))}`);
+    console.log(`by forecast test type: ${formatRates(passRateBy(outcomes, (o) => o.tc.forecastTestType))}`);
     expect(outcomes.length - failures.length, failures.map(formatFailure).join('\n')).toBeGreaterThanOrEqual(PASS_FLOOR);
   });
 });

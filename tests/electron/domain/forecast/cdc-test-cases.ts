@@ -222,3 +222,19 @@ export function formatFailure(o: CaseOutcome): string {
   const doses = tc.doses.map((d) => `${d.cvx}@${d.date}`).join(' ');
   return `${tc.id} [${tc.vaccineGroup}] ${tc.name}\n    dob ${tc.dob} ${tc.gender}, assessed ${tc.assessmentDate}, doses: ${doses || '(none)'}\n    ${o.differences.join('\n    ')}`;
 }
+
+/** Pass counts per key (vaccine group, forecast test type), in first-seen order. */
+export function passRateBy(outcomes: readonly CaseOutcome[], key: (o: CaseOutcome) => string): Map<string, { pass: number; total: number }> {
+  const by = new Map<string, { pass: number; total: number }>();
+  for (const o of outcomes) {
+    const g = by.get(key(o)) ?? { pass: 0, total: 0 };
+    g.total++;
+    if (o.differences.length === 0) g.pass++;
+    by.set(key(o), g);
+  }
+  return by;
+}
+
+export function formatRates(rates: Map<string, { pass: number; total: number }>): string {
+  return [...rates].map(([g, r]) => `${g} ${r.pass}/${r.total}`).join(', ');
+}
