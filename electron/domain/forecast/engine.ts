@@ -213,7 +213,9 @@ export class PatientRun implements EvaluationHooks {
 
   private classify(antigen: Antigen, best: Candidate | undefined): AntigenOutcome {
     const ctx = this.ctx;
-    if (ctx.observations.size > 0) {
+    // A contraindication matters where a series would be followed: a travel vaccine nobody
+    // recommends this patient stays "not recommended", not "contraindicated".
+    if (ctx.observations.size > 0 && best) {
       for (const c of antigen.contraindications) {
         if (!ctx.observations.has(c.code)) continue;
         if (c.beginAge && ctx.assessment < ctx.ageDate(c.beginAge)) continue;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ForecastBecause, PatientForecast } from '../../../electron/api';
 import type { ObservationOption, PatientObservation } from '../../../electron/api/conditions';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 import { api, fieldErrors, normalizeDateInput, run, type FieldErrors } from '../api';
 import { TextField } from '../ui/Field';
 import { Notice } from '../ui/Notice';
@@ -15,19 +15,27 @@ function reasons(items: readonly ForecastBecause[]): string {
   return items.map((b) => (b.since ? t('conditions.reasonOn', { title: b.title, date: b.since }) : b.title)).join('; ');
 }
 
-/** The forecast lines the patient's conditions explain, for the panel's summary. */
-export function conditionEffects(forecast: PatientForecast | undefined): { group: string; text: string }[] {
+/**
+ * The forecast lines the patient's conditions explain, for the panel's summary: one line per
+ * effect and reason, naming every vaccine group it applies to (one reaction may contraindicate
+ * a dozen groups).
+ */
+export function conditionEffects(forecast: PatientForecast | undefined): { key: string; text: string }[] {
   if (!forecast) return [];
-  const out: { group: string; text: string }[] = [];
-  for (const i of [...forecast.overdue, ...forecast.dueToday, ...forecast.dueSoon]) {
-    if (i.because?.length) out.push({ group: i.vaccineGroup, text: t('conditions.dueBecause', { group: i.vaccineGroup, reasons: reasons(i.because) }) });
-  }
+  const lines = new Map<string, { key: MessageKey; reasons: string; groups: string[] }>();
+  const add = (key: MessageKey, group: string, because: readonly ForecastBecause[]) => {
+    const text = reasons(because);
+    const id = `${key}|${text}`;
+    const line = lines.get(id);
+    if (line) line.groups.push(group);
+    else lines.set(id, { key, reasons: text, groups: [group] });
+  };
+  for (const i of [...forecast.overdue, ...forecast.dueToday, ...forecast.dueSoon]) if (i.because?.length) add('conditions.dueBecause', i.vaccineGroup, i.because);
   for (const n of forecast.notDue) {
     if (!n.because?.length) continue;
-    const key = n.status === 'contraindicated' ? 'conditions.contraindicated' : n.status === 'complete' ? 'conditions.completeBecause' : 'conditions.laterBecause';
-    out.push({ group: n.vaccineGroup, text: t(key, { group: n.vaccineGroup, reasons: reasons(n.because) }) });
+    add(n.status === 'contraindicated' ? 'conditions.contraindicated' : n.status === 'complete' ? 'conditions.completeBecause' : 'conditions.laterBecause', n.vaccineGroup, n.because);
   }
-  return out;
+  return [...lines].map(([id, l]) => ({ key: id, text: t(l.key, { group: l.groups.join(', '), reasons: l.reasons }) }));
 }
 
 function roles(o: ObservationOption): string[] {
@@ -119,7 +127,7 @@ export function ConditionsPanel({
           <h3>{t('conditions.effects')}</h3>
           <ul>
             {effects.map((e) => (
-              <li key={e.group}>{e.text}</li>
+              <li key={e.key}>{e.text}</li>
             ))}
           </ul>
         </div>
