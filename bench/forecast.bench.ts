@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
-import { loadCdcCases, runCdcCases } from '../tests/electron/domain/forecast/cdc-test-cases';
+import { findConditionsCaseFile, formatRates, loadCdcCases, passRateBy, runCdcCases } from '../tests/electron/domain/forecast/cdc-test-cases';
 import { type BenchResult, type BenchSuite, round } from './harness';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -122,6 +122,15 @@ const suite: BenchSuite = {
     const passed = outcomes.filter((o) => o.differences.length === 0).length;
     results.push({ name: 'forecast.cdsi_healthy.pass_rate', value: round(passed / cases.length, 4), unit: 'ratio' });
     ctx.log(`CDC healthy test cases: ${passed}/${cases.length} pass`);
+
+    // Underlying-conditions cases (the half kept in the repository), observations passed in.
+    const conditionCases = loadCdcCases(findConditionsCaseFile());
+    const conditionOutcomes = runCdcCases(conditionCases);
+    const conditionPassed = conditionOutcomes.filter((o) => o.differences.length === 0).length;
+    results.push({ name: 'forecast.cdsi_conditions.pass_rate', value: round(conditionPassed / conditionCases.length, 4), unit: 'ratio' });
+    ctx.log(`CDC underlying-conditions test cases: ${conditionPassed}/${conditionCases.length} pass`);
+    ctx.log(`  by vaccine group: ${formatRates(passRateBy(conditionOutcomes, (o) => o.tc.vaccineGroup))}`);
+    ctx.log(`  by forecast test type: ${formatRates(passRateBy(conditionOutcomes, (o) => o.tc.forecastTestType))}`);
 
     const script = await bundleWorker(ctx.tmpDir);
     const threads = Math.max(1, Math.min(2, availableParallelism()));

@@ -10,6 +10,7 @@ import type { FieldIssue } from './domain/errors';
 import { lotInputSchema, type Lot } from './domain/lot';
 import { patientInputSchema, type Patient } from './domain/patient';
 import { passwordSchema, role, userInputSchema, usernameSchema, type Role, type User } from './domain/user';
+import { conditionsContract } from './api/conditions';
 
 // The API contract between the renderer and the main process: every call the renderer may
 // make, with its input schema, output schema and who may make it. ipc.ts registers exactly
@@ -365,6 +366,15 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const forecastVaccineSchema = z.object({ cvx: z.string(), name: z.string() });
 
+/** A condition on the chart that explains a status: "due because: asplenia", "contraindicated: …". */
+const forecastBecauseSchema = z.object({
+  code: z.string(),
+  title: z.string(),
+  /** The day it began, else the day it was recorded. */
+  since: z.string().optional(),
+});
+export type ForecastBecause = z.infer<typeof forecastBecauseSchema>;
+
 /** A vaccine group with a dose due: overdue, due today or due soon. */
 export const dueItemSchema = z.object({
   vaccineGroup: z.string(),
@@ -380,6 +390,8 @@ export const dueItemSchema = z.object({
   vaccines: z.array(forecastVaccineSchema),
   /** Valid doses on the chart for this group: CDSi numbers an adult's catch-up from the child schedule (dose 7), a nurse counts from what was given. */
   dosesCounted: z.number().int().min(0).optional(),
+  /** The patient's conditions the dose is due because of (absent when age alone decides). */
+  because: z.array(forecastBecauseSchema).optional(),
 });
 export type DueItemView = z.infer<typeof dueItemSchema>;
 
@@ -389,6 +401,8 @@ export const notDueItemSchema = z.object({
   status: z.enum(['not_complete', 'complete', 'immune', 'aged_out', 'contraindicated', 'not_recommended']),
   reason: z.string().optional(),
   recommended: z.string().optional(),
+  /** The patient's conditions behind the status (a contraindication, a risk series). */
+  because: z.array(forecastBecauseSchema).optional(),
 });
 export type NotDueItemView = z.infer<typeof notDueItemSchema>;
 
@@ -543,6 +557,8 @@ export const contract = {
     input: z.strictObject({
       vaccineGroup: z.string().trim().min(1).max(40).optional(),
       ageBand: z.string().trim().min(1).max(40).optional(),
+      /** Only patients with this CDSi condition on their chart (observation code, e.g. "014" diabetes). */
+      condition: z.string().trim().regex(/^\d{3}$/, { message: 'Choose a condition from the list.' }).optional(),
       assessmentDate: isoDate.optional(),
       limit: z.number().int().min(1).max(2000).optional(),
     }),
@@ -668,6 +684,8 @@ export const contract = {
   // The database file, for IT ------------------------------------------------------------
   /** Size, durability settings, last integrity checks and every backup (each checked now). */
   'store.diagnostics': spec({ input: none, output: custom<StoreDiagnostics>(), access: ADMIN }),
+
+  ...conditionsContract,
 } as const;
 
 export type Contract = typeof contract;

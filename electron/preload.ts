@@ -105,6 +105,13 @@ export const dosedeskApi = {
   store: {
     diagnostics: call('store.diagnostics'),
   },
+  conditions: {
+    search: call('conditions.search'),
+    listForPatient: call('conditions.listForPatient'),
+    record: call('conditions.record'),
+    update: call('conditions.update'),
+    remove: call('conditions.remove'),
+  },
   onSyncStatus: subscribe<SyncEvent>(EVENT_CHANNELS.sync),
   onSessionChange: subscribe<SessionEvent>(EVENT_CHANNELS.session),
 } satisfies Api;

@@ -1,13 +1,15 @@
-import type { DueItemView, PatientForecast, RecallEntryView, RecallListView } from '../api';
+import type { DueItemView, ForecastBecause, NotDueItemView, PatientForecast, RecallEntryView, RecallListView } from '../api';
 import {
   DEFAULT_AGE_BANDS,
   buildRecallList,
   defaultSupportingData,
   dueSummary,
   dueVaccinesFirst,
+  type DueItem,
+  type DueSummary,
   evaluateAndForecast,
   type DoseEvaluation,
-  type DueItem,
+  type ForecastObservation,
   type ForecastPatient,
   type Gender,
   type RecallEntry,
@@ -16,7 +18,9 @@ import {
   type RecallPatient,
 } from '../domain/forecast';
 import type { AppServices } from '../services/app-services';
+import { observationByCode } from '../domain/forecast/observation-catalogue';
 import { ApiFailure, notFound } from '../services/errors';
+import type { ObservationForForecast } from '../store/observations';
 import type { ForecastPatientRow } from '../store/types';
 import { signedIn } from './guard';
 import type { Implementations } from './types';
@@ -37,13 +41,53 @@ function gender(sex: string): Gender {
   return sex === 'F' || sex === 'M' ? sex : 'U';
 }
 
-/** The stored chart as the forecast reads it: DOB, sex, and the doses that count (oldest first). */
-export function forecastPatient(row: ForecastPatientRow): ForecastPatient {
-  return {
+/**
+ * The stored chart as the forecast reads it: DOB, sex, the doses that count (oldest first) and
+ * the patient's CDSi observations with their dates (the forecast keeps those in force on its day).
+ */
+export function forecastPatient(row: ForecastPatientRow, observations: readonly ObservationForForecast[] = []): ForecastPatient {
+  const patient: ForecastPatient = {
     dob: row.dob,
     gender: gender(row.sex),
     doses: row.doses.map((d) => (d.mvx ? { id: d.id, cvx: d.cvx, mvx: d.mvx, date: d.date } : { id: d.id, cvx: d.cvx, date: d.date })),
   };
+  if (observations.length > 0) {
+    patient.observations = observations.map((o) => {
+      const out: ForecastObservation = { code: o.code };
+      if (o.startDate) out.date = o.startDate;
+      if (o.endDate) out.endDate = o.endDate;
+      return out;
+    });
+  }
+  return patient;
+}
+
+/** The summary with its observation codes turned into what the chart says: title and date. */
+function explained(summary: DueSummary, observations: readonly ObservationForForecast[]): ExplainedSummary {
+  const because = (codes: readonly string[] | undefined): ForecastBecause[] | undefined =>
+    codes?.map((code) => {
+      const o = observations.find((x) => x.code === code);
+      const out: ForecastBecause = { code, title: observationByCode(code)?.title ?? code };
+      const since = o?.startDate ?? o?.recordedOn;
+      if (since) out.since = since;
+      return out;
+    });
+  const due = (items: DueItem[]): DueItemView[] => items.map(({ because: codes, ...rest }) => (codes ? { ...rest, because: because(codes) } : rest));
+  return {
+    assessmentDate: summary.assessmentDate,
+    overdue: due(summary.overdue),
+    dueToday: due(summary.dueToday),
+    dueSoon: due(summary.dueSoon),
+    notDue: summary.notDue.map(({ because: codes, ...rest }): NotDueItemView => (codes ? { ...rest, because: because(codes) } : rest)),
+  };
+}
+
+interface ExplainedSummary {
+  assessmentDate: string;
+  overdue: DueItemView[];
+  dueToday: DueItemView[];
+  dueSoon: DueItemView[];
+  notDue: NotDueItemView[];
 }
 
 function invalidFilter(path: string, message: string): ApiFailure {
@@ -121,10 +165,12 @@ export function forecastHandlers({ store, today }: AppServices): Implementations
       const row = store.patients.forecastInput(input.patientId, signedIn(ctx).actor);
       if (!row) throw notFound('This patient', 'patient.not_found');
       const assessmentDate = input.assessmentDate ?? today();
-      const result = evaluateAndForecast(forecastPatient(row), assessmentDate);
-      const summary = dueSummary(result, assessmentDate, input.soonDays ?? SOON_DAYS);
+      const observations = store.observations.forForecast([row.id]).get(row.id) ?? [];
+      const result = evaluateAndForecast(forecastPatient(row, observations), assessmentDate);
+      const due = dueSummary(result, assessmentDate, input.soonDays ?? SOON_DAYS);
+      const summary = explained(due, observations);
       const counted = validDosesByGroup(result.evaluations);
-      const withCount = (items: DueItem[]): DueItemView[] => items.map((i) => ({ ...i, dosesCounted: counted.get(i.vaccineGroup) ?? 0 }));
+      const withCount = (items: DueItemView[]): DueItemView[] => items.map((i) => ({ ...i, dosesCounted: counted.get(i.vaccineGroup) ?? 0 }));
       const out: PatientForecast = {
         patientId: row.id,
         assessmentDate: summary.assessmentDate,
@@ -133,7 +179,7 @@ export function forecastHandlers({ store, today }: AppServices): Implementations
         dueToday: withCount(summary.dueToday),
         dueSoon: withCount(summary.dueSoon),
         notDue: summary.notDue,
-        dueVaccines: dueVaccinesFirst(summary, []),
+        dueVaccines: dueVaccinesFirst(due, []),
         notCounted: result.evaluations
           .filter((e) => e.status === 'not_valid' && e.reason)
           .map((e) => ({ ...(e.doseId ? { doseId: e.doseId } : {}), cvx: e.cvx, date: e.date, vaccineGroup: e.vaccineGroup, reason: e.reason ?? '' })),
@@ -149,8 +195,14 @@ export function forecastHandlers({ store, today }: AppServices): Implementations
       if (input.ageBand && !AGE_BANDS.includes(input.ageBand)) {
         throw invalidFilter('ageBand', `"${input.ageBand}" is not one of the age bands (${AGE_BANDS.join(', ')}).`);
       }
+      const condition = input.condition;
+      if (condition && !observationByCode(condition)) {
+        throw invalidFilter('condition', `"${condition}" is not a CDSi condition code. Choose a condition from the list.`);
+      }
       const assessmentDate = input.assessmentDate ?? today();
       const limit = input.limit ?? DEFAULT_RECALL_LIMIT;
+      // "Adults with diabetes overdue for HepB": only the charts with the condition are listed.
+      const withCondition = condition ? store.observations.patientsWith([condition]) : undefined;
 
       // The store is read a page at a time and each page forecast on its own, with a pause
       // between pages: a big store's recall run never holds the main process (a dose being
@@ -172,8 +224,11 @@ export function forecastHandlers({ store, today }: AppServices): Implementations
       for (;;) {
         const page = take(rows, RECALL_PAGE);
         if (page.length === 0) break;
-        byId = new Map(page.map((row) => [row.id, row]));
-        addTotals(list, buildRecallList(page.map((row): RecallPatient => ({ id: row.id, ...forecastPatient(row) })), assessmentDate, options));
+        // The counts then describe the patients with the condition, like the entries.
+        const patients = withCondition ? page.filter((row) => withCondition.has(row.id)) : page;
+        byId = new Map(patients.map((row) => [row.id, row]));
+        const observations = store.observations.forForecast(patients.map((row) => row.id));
+        addTotals(list, buildRecallList(patients.map((row): RecallPatient => ({ id: row.id, ...forecastPatient(row, observations.get(row.id)) })), assessmentDate, options));
         if (page.length < RECALL_PAGE) break;
         await pause();
       }
@@ -188,6 +243,7 @@ export function forecastHandlers({ store, today }: AppServices): Implementations
           assessmentDate: list.assessmentDate,
           vaccineGroup: input.vaccineGroup,
           ageBand: input.ageBand,
+          condition,
           scanned: list.patientsScanned,
           matched: matched.length,
           patientIds: [...new Set(entries.map((e) => e.patientId))],

@@ -1,6 +1,7 @@
 import { METHOD_NAMES, type MethodName } from '../api';
 import type { AppServices } from '../services/app-services';
 import { authHandlers } from './auth';
+import { conditionHandlers } from './conditions';
 import { doseHandlers } from './doses';
 import { deadlineHandlers } from './deadlines';
 import { forecastHandlers } from './forecast';
@@ -32,6 +33,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     ...deadlineHandlers(services),
     ...settingsHandlers(services),
     ...storeHandlers(services),
+    ...conditionHandlers(services),
   };
   const table: Partial<Record<MethodName, unknown>> = {};
   for (const method of METHOD_NAMES) table[method] = guard(services, method, impls[method] as never);

@@ -10,7 +10,7 @@ import type { StoreDiagnostics } from '../store/diagnostics';
 // The sync engine is never given this store: an engine works on its own file from start to
 // stop, so what it recovers or sends always belongs to its mode.
 
-type Repos = Pick<LocalStore, 'patients' | 'doses' | 'lots' | 'clinicians' | 'users' | 'outbox' | 'workQueue' | 'audit' | 'settings'>;
+type Repos = Pick<LocalStore, 'patients' | 'doses' | 'lots' | 'clinicians' | 'users' | 'outbox' | 'workQueue' | 'audit' | 'settings' | 'observations'>;
 
 export class SwitchableStore implements LocalStore {
   readonly patients: LocalStore['patients'];
@@ -22,6 +22,7 @@ export class SwitchableStore implements LocalStore {
   readonly workQueue: LocalStore['workQueue'];
   readonly audit: LocalStore['audit'];
   readonly settings: LocalStore['settings'];
+  readonly observations: LocalStore['observations'];
 
   constructor(private current: LocalStore) {
     this.patients = this.forward('patients');
@@ -33,6 +34,7 @@ export class SwitchableStore implements LocalStore {
     this.workQueue = this.forward('workQueue');
     this.audit = this.forward('audit');
     this.settings = this.forward('settings');
+    this.observations = this.forward('observations');
   }
 
   /** The database in use now. */

@@ -13,6 +13,7 @@ import { writeTransactions } from './transactions';
 import { createLotRepo } from './lots';
 import { migrate, type MigrateOptions, type StoreLogger } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
+import { createObservationRepo } from './observations';
 import { createOutboxRepo } from './outbox';
 import { createPatientRepo, type PatientImport } from './patients';
 import { createSettingsRepo } from './settings';
@@ -246,6 +247,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       workQueue: guarded(createWorkQueueRepo(ctx, outbox), 'working with the work queue', health),
       audit: guarded(auditRepo, 'working with the audit trail', health),
       settings: guarded(createSettingsRepo(ctx), 'working with settings', health),
+      observations: guarded(createObservationRepo(ctx), "working with a patient's conditions", health),
       damage: () => health.damaged,
       waitingAuditRows: () => audit.waiting(),
       diagnostics: () =>

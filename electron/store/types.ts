@@ -6,6 +6,7 @@ import type { FieldIssue } from '../domain/errors';
 import type { Lot, LotInput } from '../domain/lot';
 import type { Patient, PatientInput } from '../domain/patient';
 import type { Role, User } from '../domain/user';
+import type { ObservationRepo } from './observations';
 
 // The store's contract: named reads and writes per table family, never raw SQL. Every write
 // that touches patient data takes the acting user and appends an audit row in the same
@@ -388,6 +389,8 @@ export interface Store {
   readonly workQueue: WorkQueueRepo;
   readonly audit: AuditRepo;
   readonly settings: SettingsRepo;
+  /** A patient's CDSi observations (conditions, contraindications, immunity evidence). */
+  readonly observations: ObservationRepo;
   /** Schema version after migrations (the highest migration number applied). */
   readonly schemaVersion: number;
   /** The file, its durability settings, integrity checks and backups, for IT (never throws for damage). */

@@ -37,6 +37,7 @@ const defaults: Answers = {
   'sync.deadlines': () => ok({ items: [], total: 0, helpDesk: HELP_DESK }),
   'forecast.forPatient': (input) => ok({ ...EMPTY_FORECAST, patientId: (input as { patientId: string }).patientId }),
   'store.diagnostics': () => ok(DIAGNOSTICS),
+  'conditions.listForPatient': () => ok([]),
 };
 
 export function installFakeApi(answers: Answers = {}): FakeApi {

@@ -14,6 +14,8 @@ export interface DueItem {
   /** Whole days past the past-due date (overdue items only). */
   daysOverdue?: number;
   vaccines: { cvx: string; name: string }[];
+  /** CDSi observation codes the dose is due because of (a risk series' indication). */
+  because?: string[];
 }
 
 export interface NotDueItem {
@@ -22,6 +24,8 @@ export interface NotDueItem {
   reason?: string;
   /** For a series in progress: when the next dose becomes due. */
   recommended?: string;
+  /** CDSi observation codes behind the status (a contraindication, a risk series' indication). */
+  because?: string[];
 }
 
 export interface DueSummary {
@@ -43,6 +47,7 @@ function item(f: VaccineGroupForecast, today: number): DueItem {
   if (f.recommended) out.recommended = f.recommended;
   if (f.pastDue) out.pastDue = f.pastDue;
   if (f.latest) out.latest = f.latest;
+  if (f.because) out.because = f.because;
   return out;
 }
 
@@ -60,6 +65,7 @@ export function dueSummary(result: ForecastResult, assessmentDate: string = resu
     if (f.status !== 'not_complete') {
       const nd: NotDueItem = { vaccineGroup: f.vaccineGroup, status: f.status };
       if (f.reason) nd.reason = f.reason;
+      if (f.because) nd.because = f.because;
       summary.notDue.push(nd);
       continue;
     }
@@ -76,6 +82,7 @@ export function dueSummary(result: ForecastResult, assessmentDate: string = resu
     } else {
       const nd: NotDueItem = { vaccineGroup: f.vaccineGroup, status: f.status, reason: 'Next dose not yet due' };
       if (due) nd.recommended = due;
+      if (f.because) nd.because = f.because;
       summary.notDue.push(nd);
     }
   }

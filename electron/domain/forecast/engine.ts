@@ -7,7 +7,7 @@ import { type EvaluationHooks, type SeriesRun, evaluateSeries } from './evaluate
 import { type SeriesForecast, forecastSeries, forecastVaccines } from './forecast-series';
 import type { Antigen, Model, Series, VaccineGroup } from './model';
 import { type AdministeredDose, PatientContext } from './patient-context';
-import { type Candidate, selectBestSeries, startedInRange } from './select-series';
+import { type Candidate, selectBestSeries, selectBestWithRisk, startedInRange } from './select-series';
 import type { ForecastPatient, ForecastStatus } from './types';
 
 export interface AntigenOutcome {
@@ -17,6 +17,10 @@ export interface AntigenOutcome {
   reason?: string;
   /** Shared and frozen when empty (most outcomes): never modify. */
   vaccines: readonly string[];
+  /** Further best series (a standard series beside a risk one), whose valid doses count too. */
+  otherBest?: readonly Candidate[];
+  /** The patient's observations behind the status: the indication of a risk series, a contraindication. */
+  because?: readonly string[];
 }
 
 /** The vaccine list of every antigen outcome that needs no dose: one frozen array, not one per outcome. */
@@ -35,6 +39,8 @@ export interface RawGroupForecast {
   outcomes: AntigenOutcome[];
   /** Date of the patient's last dose of the group, if any. */
   lastDose?: Day;
+  /** Observation codes behind the status (see `AntigenOutcome.because`); shared and empty for most patients. */
+  because: readonly string[];
 }
 
 function seriesRelevant(s: Series, ctx: PatientContext): boolean {
@@ -153,16 +159,20 @@ export class PatientRun implements EvaluationHooks {
     const doses = this.dosesAt(antigen.index);
     const hasObservations = this.ctx.observations.size > 0;
     for (const group of antigen.seriesGroups) {
+      // Of a group's relevant risk series only those of its highest priority are scorable
+      // (CDSi 8.1): a dialysis patient's dialysis series, not the general risk series.
+      const topRisk = hasObservations ? topRiskPriority(group.series, this.ctx) : undefined;
       for (const s of group.series) {
         // Risk series need an indication.
-        if (s.type === 'Risk' && !hasObservations) continue;
+        if (s.type === 'Risk' && (topRisk === undefined || s.priority !== topRisk)) continue;
         if (!seriesRelevant(s, this.ctx)) continue;
         // A product series (one brand throughout) cannot matter to a patient who never had that brand.
         if (s.prunable && !doses.some(acceptedBy, s)) continue;
         // With no dose that can count (none given, all given before dose 1's youngest or after
         // its oldest age), only the default series, the first by preference, or one completed
-        // by skips can be chosen.
-        if (!s.defaultSeries && !s.mayCompleteWithoutDoses && (s !== group.series[0] || group.hasDefault)) {
+        // by skips can be chosen. A relevant risk series is scorable without doses (CDSi 8.1):
+        // its indication is what starts it.
+        if (s.type !== 'Risk' && !s.defaultSeries && !s.mayCompleteWithoutDoses && (s !== group.series[0] || group.hasDefault)) {
           if (doses.length === 0) continue;
           if (s.firstValidAge && this.ctx.assessment < this.ctx.ageDate(s.firstValidAge)) continue;
           if (s.lastValidAge && (doses[0] as AdministeredDose).date >= this.ctx.ageDate(s.lastValidAge)) continue;
@@ -177,25 +187,41 @@ export class PatientRun implements EvaluationHooks {
         if (doses.length > 0 && c.forecast.status === 'complete' && c.run.validCount === doses.length && startedInRange(c, this.ctx)) break;
       }
     }
-    const best = selectBestSeries(candidates, this.ctx);
+    const bests = candidates.some(isRisk) ? selectBestWithRisk(candidates, this.ctx) : undefined;
+    const best = bests ? bests[0] : selectBestSeries(candidates, this.ctx);
     if (best) {
       const { doses, outcomes } = best.run;
       for (let i = 0; i < doses.length; i++) this.validity[(doses[i] as AdministeredDose).idx] = outcomes[i]?.status === 'valid' ? 1 : -1;
     }
+    // A dose that counts in any best series counts (a childhood polio series and the adult
+    // lab worker's booster are both the patient's).
+    const others = bests && bests.length > 1 ? bests.slice(1) : undefined;
+    if (others) {
+      for (const o of others) {
+        const { doses, outcomes } = o.run;
+        for (let i = 0; i < doses.length; i++) if (outcomes[i]?.status === 'valid') this.validity[(doses[i] as AdministeredDose).idx] = 1;
+      }
+    }
     const outcome = this.classify(antigen, best);
+    if (others) outcome.otherBest = others;
+    if (best && best.run.series.type === 'Risk' && outcome.because === undefined && outcome.status !== 'immune') {
+      outcome.because = indicationsMet(best.run.series, this.ctx);
+    }
     this.outcomes[antigen.index] = outcome;
     return outcome;
   }
 
   private classify(antigen: Antigen, best: Candidate | undefined): AntigenOutcome {
     const ctx = this.ctx;
-    if (ctx.observations.size > 0) {
+    // A contraindication matters where a series would be followed: a travel vaccine nobody
+    // recommends this patient stays "not recommended", not "contraindicated".
+    if (ctx.observations.size > 0 && best) {
       for (const c of antigen.contraindications) {
         if (!ctx.observations.has(c.code)) continue;
         if (c.beginAge && ctx.assessment < ctx.ageDate(c.beginAge)) continue;
         if (c.endAge && ctx.assessment >= ctx.ageDate(c.endAge)) continue;
         const title = this.model.data.observations[c.code]?.title ?? c.code;
-        return { antigen, status: 'contraindicated', best, reason: `Contraindicated: ${title}`, vaccines: NO_VACCINES };
+        return { antigen, status: 'contraindicated', best, reason: `Contraindicated: ${title}`, vaccines: NO_VACCINES, because: [c.code] };
       }
     }
     if (hasImmunity(antigen, ctx)) return { antigen, status: 'immune', best, reason: 'Evidence of immunity', vaccines: NO_VACCINES };
@@ -234,6 +260,12 @@ export class PatientRun implements EvaluationHooks {
       if (last && (lastDose === undefined || last.date > lastDose)) lastDose = last.date;
     }
     const status = groupStatus(outcomes);
+    // Most patients have no observations: no array for them.
+    let because: string[] | undefined;
+    for (const o of outcomes) {
+      if (o.status !== status || !o.because) continue;
+      for (const c of o.because) if (!because?.includes(c)) (because ??= []).push(c);
+    }
     // Every field named up front: one object shape for all groups, no property store added later.
     const raw: RawGroupForecast = {
       group,
@@ -247,6 +279,7 @@ export class PatientRun implements EvaluationHooks {
       vaccines: [],
       outcomes,
       lastDose,
+      because: because ?? NO_VACCINES,
     };
     if (status !== 'not_complete') {
       for (const o of outcomes) if (o.status === status) raw.reason ??= o.reason;
@@ -284,6 +317,32 @@ export class PatientRun implements EvaluationHooks {
 
 const NO_DOSES: readonly AdministeredDose[] = [];
 
+/** The series' indications the patient has, in force at their age. */
+function indicationsMet(s: Series, ctx: PatientContext): string[] {
+  const out: string[] = [];
+  for (const ind of s.indications) {
+    if (!ctx.observations.has(ind.code)) continue;
+    if (ind.beginAge && ctx.assessment < ctx.ageDate(ind.beginAge)) continue;
+    if (ind.endAge && ctx.assessment >= ctx.ageDate(ind.endAge)) continue;
+    if (!out.includes(ind.code)) out.push(ind.code);
+  }
+  return out;
+}
+
+function isRisk(c: Candidate): boolean {
+  return c.run.series.type === 'Risk';
+}
+
+/** The highest priority ("A" before "B") among a series group's relevant risk series. */
+function topRiskPriority(series: readonly Series[], ctx: PatientContext): string | undefined {
+  let top: string | undefined;
+  for (const s of series) {
+    if (s.type !== 'Risk' || !seriesRelevant(s, ctx)) continue;
+    if (top === undefined || s.priority < top) top = s.priority;
+  }
+  return top;
+}
+
 function hasImmunity(antigen: Antigen, ctx: PatientContext): boolean {
   for (const code of antigen.immunityCodes) if (ctx.observations.has(code)) return true;
   for (const b of antigen.immunityBirthDates) {
@@ -319,6 +378,28 @@ export function normalizeCvx(cvx: string): string {
 }
 
 const NO_OBSERVATIONS: ReadonlySet<string> = new Set();
+const NO_OBSERVATION_DATES: ReadonlyMap<string, Day> = new Map();
+
+/** The observations in force on the assessment date, with the date each began when known. */
+function observationsInForce(list: ForecastPatient['observations'], assessment: Day): { codes: ReadonlySet<string>; dates: ReadonlyMap<string, Day> } {
+  if (!list || list.length === 0) return { codes: NO_OBSERVATIONS, dates: NO_OBSERVATION_DATES };
+  const codes = new Set<string>();
+  const dates = new Map<string, Day>();
+  for (const o of list) {
+    if (typeof o === 'string') {
+      codes.add(o);
+      continue;
+    }
+    const begin = o.date ? parseDay(o.date) : undefined;
+    const end = o.endDate ? parseDay(o.endDate) : undefined;
+    if (begin !== undefined && begin > assessment) continue;
+    if (end !== undefined && end < assessment) continue;
+    codes.add(o.code);
+    // The latest start wins: a second transplant restarts the schedule.
+    if (begin !== undefined && !(begin <= (dates.get(o.code) ?? -Infinity))) dates.set(o.code, begin);
+  }
+  return { codes, dates: dates.size > 0 ? dates : NO_OBSERVATION_DATES };
+}
 
 export function patientContext(model: Model, patient: ForecastPatient, assessment: Day): PatientContext {
   const dob = parseDay(patient.dob);
@@ -338,9 +419,9 @@ export function patientContext(model: Model, patient: ForecastPatient, assessmen
   // copy per patient, so only sort what is out of order.
   if (!inOrder(doses)) doses.sort(byDateThenIndex);
   const gender = patient.gender === 'X' ? 'U' : patient.gender;
-  const observations = patient.observations && patient.observations.length > 0 ? new Set(patient.observations) : NO_OBSERVATIONS;
+  const { codes, dates } = observationsInForce(patient.observations, assessment);
   const live = doses.filter(isLiveIn, model.liveVirusCvx);
-  return new PatientContext(dob, gender, assessment, observations, doses, live);
+  return new PatientContext(dob, gender, assessment, codes, doses, live, dates);
 }
 
 function isLive(d: AdministeredDose): boolean {

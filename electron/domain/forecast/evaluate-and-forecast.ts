@@ -47,6 +47,7 @@ function publicForecast(model: Model, raw: RawGroupForecast): VaccineGroupForeca
     antigens,
   };
   if (raw.reason) out.reason = raw.reason;
+  if (raw.because.length > 0) out.because = [...raw.because];
   if (raw.targetDose !== undefined) out.targetDose = raw.targetDose;
   if (raw.earliest !== undefined) out.earliest = formatDay(raw.earliest);
   if (raw.recommended !== undefined) out.recommended = formatDay(raw.recommended);
@@ -80,9 +81,10 @@ export function evaluateAndForecast(
     if (raw.status !== 'not_recommended' || raw.lastDose !== undefined) forecasts.push(publicForecast(model, raw));
     if (options.forecastOnly) continue;
     for (const o of raw.outcomes) {
-      const run = o.best?.run;
       const doses = pr.dosesOf(o.antigen.name);
       doses.forEach((d, i) => {
+        // Of several best series, the one in which the dose counted speaks for it.
+        const run = o.otherBest?.find((c) => c.run.outcomes[i]?.status === 'valid' && o.best?.run.outcomes[i]?.status !== 'valid')?.run ?? o.best?.run;
         const out = run?.outcomes[i];
         const e: DoseEvaluation = {
           doseIndex: d.idx,

@@ -147,7 +147,7 @@ export function previousDose(run: SeriesRun, upTo: number): AdministeredDose | u
 
 /** Reference date an interval counts from, or undefined when it does not apply. */
 export function intervalReference(
-  i: { fromPrevious: boolean; fromTargetDose?: number; fromMostRecent?: ReadonlySet<string> },
+  i: { fromPrevious: boolean; fromTargetDose?: number; fromMostRecent?: ReadonlySet<string>; fromRelevantObs?: string },
   run: SeriesRun,
   upTo: number,
   ctx: PatientContext,
@@ -158,6 +158,8 @@ export function intervalReference(
     const by = run.satisfiedBy[i.fromTargetDose - 1];
     return by !== undefined && by >= 0 ? run.doses[by]?.date : undefined;
   }
+  // Counted from the day the observation began (a transplant); without that date it cannot apply.
+  if (i.fromRelevantObs !== undefined) return ctx.observationDates.get(i.fromRelevantObs);
   if (i.fromMostRecent) {
     for (let k = ctx.doses.length - 1; k >= 0; k--) {
       const d = ctx.doses[k] as AdministeredDose;
@@ -173,7 +175,6 @@ function evaluateIntervals(td: TargetDose, ctx: PatientContext, dose: Administer
   let ok = true;
   for (const i of td.intervals) {
     if (dose.date < i.effective || dose.date > i.cessation) continue;
-    if (i.fromRelevantObs) continue;
     const ref = intervalReference(i, run, upTo, ctx, dose.date);
     if (ref === undefined) continue;
     if (dose.date < add(ref, i.absMin ?? i.min)) {

@@ -45,7 +45,7 @@ function forecastTarget(run: SeriesRun, ctx: PatientContext, td: TargetDose, t: 
   let recInterval: Day | undefined;
   let pastDueInterval: Day | undefined;
   for (const i of td.intervals) {
-    if (ctx.assessment < i.effective || ctx.assessment > i.cessation || i.fromRelevantObs) continue;
+    if (ctx.assessment < i.effective || ctx.assessment > i.cessation) continue;
     const ref = intervalReference(i, run, run.doses.length, ctx, MAX_DAY);
     if (ref === undefined) continue;
     const min = i.min ?? i.absMin;

@@ -112,6 +112,8 @@ export interface Series {
   defaultSeries: boolean;
   productPath: boolean;
   seriesGroup: string;
+  /** The series group whose best series makes this one redundant (CDSi "equivalent series groups"). */
+  equivalentGroup?: string;
   priority: string;
   preference: number;
   minAgeToStart?: Duration;
@@ -301,6 +303,7 @@ function series(antigen: string, antigenIndex: number, s: SeriesData, index: num
     defaultSeries: s.defaultSeries,
     productPath: s.productPath,
     seriesGroup: s.seriesGroup,
+    equivalentGroup: s.equivalentSeriesGroups,
     priority: s.priority,
     preference: s.preference,
     minAgeToStart: dur(s.minAgeToStart),

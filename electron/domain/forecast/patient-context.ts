@@ -13,6 +13,8 @@ export interface AdministeredDose {
   liveRules?: readonly LiveVirusConflict[] | null;
 }
 
+const NO_DATES: ReadonlyMap<string, Day> = new Map();
+
 export class PatientContext {
   /**
    * Age dates by duration id; a hole until computed. A plain array of small integers lives in
@@ -31,6 +33,8 @@ export class PatientContext {
     readonly doses: readonly AdministeredDose[],
     /** The live-virus doses of the history, by date (for conflict checks). */
     readonly liveDoses: readonly AdministeredDose[] = doses,
+    /** Observation code → the date it began, for intervals "from relevant observation". */
+    readonly observationDates: ReadonlyMap<string, Day> = NO_DATES,
   ) {
     this.memo = new Array<Day | undefined>(durationCount() + 16);
     this.dobFields = civilFromDays(dob);

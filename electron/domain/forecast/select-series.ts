@@ -155,3 +155,57 @@ export function selectBestSeries(all: Candidate[], ctx: PatientContext): Candida
   }
   return pool[0];
 }
+
+/**
+ * Best series when risk series are in play (CDSi 8.8, table 8-14). Standard series are chosen
+ * among themselves as for a healthy patient; each risk series group gives its own prioritized
+ * series. A complete series is a best series; an unfinished risk series is one unless a series
+ * of an equivalent group is complete; an unfinished standard series is one unless a risk series
+ * of an equivalent group is in play. Returns every best series, the one to forecast from first:
+ * the risk series' need decides (a completed childhood Hib series does not close an asplenia
+ * series, a completed travel dose of HepA at 9 months closes the forecast until the routine
+ * series can start), then the standard series'.
+ */
+export function selectBestWithRisk(all: Candidate[], ctx: PatientContext): Candidate[] {
+  const standard = all.filter((c) => c.run.series.type !== 'Risk');
+  const prioritized: Candidate[] = [];
+  const stdBest = selectBestSeries(standard, ctx);
+  if (stdBest) prioritized.push(stdBest);
+  const riskGroups = new Map<string, Candidate[]>();
+  for (const c of all) {
+    if (c.run.series.type !== 'Risk') continue;
+    const g = riskGroups.get(c.run.series.seriesGroup);
+    if (g) g.push(c);
+    else riskGroups.set(c.run.series.seriesGroup, [c]);
+  }
+  for (const list of riskGroups.values()) {
+    const b = bestInGroup(list, ctx);
+    if (b) prioritized.push(b);
+  }
+  const inGroup = (group: string | undefined, test: (c: Candidate) => boolean): boolean =>
+    group !== undefined && prioritized.some((p) => p.run.series.seriesGroup === group && test(p));
+  const best = prioritized.filter((c) => {
+    const s = c.run.series;
+    if (c.forecast.status === 'complete') return true;
+    if (s.type === 'Evaluation Only' || inGroup(s.equivalentGroup, isComplete)) return false;
+    return s.type === 'Risk' || !inGroup(s.equivalentGroup, isRiskSeries);
+  });
+  if (best.length === 0) return stdBest ? [stdBest] : [];
+  const lead = forecastFrom(best.filter(isRiskSeries)) ?? forecastFrom(best) ?? (best[0] as Candidate);
+  return [lead, ...best.filter((c) => c !== lead)];
+}
+
+/** The series to forecast from: the unfinished one that can be given first, else a complete one. */
+function forecastFrom(list: readonly Candidate[]): Candidate | undefined {
+  const due = list.filter((c) => c.forecast.status === 'not_complete');
+  if (due.length > 0) return firstBy(due, (a, b) => earliestOf(a) - earliestOf(b));
+  return list.find(isComplete);
+}
+
+function isComplete(c: Candidate): boolean {
+  return c.forecast.status === 'complete';
+}
+
+function isRiskSeries(c: Candidate): boolean {
+  return c.run.series.type === 'Risk';
+}

@@ -11,13 +11,27 @@ export interface ForecastDose {
   date: string;
 }
 
+/** A CDSi observation with the dates CDSi reasons from. */
+export interface ForecastObservation {
+  /** CDSi observation code, e.g. "171" (date of hematopoietic stem cell transplant). */
+  code: string;
+  /** YYYY-MM-DD the observation began (transplant, start of antiviral therapy, pregnancy); intervals count from it. */
+  date?: string;
+  /** YYYY-MM-DD it ended (a pregnancy); not in force after it. */
+  endDate?: string;
+}
+
 export interface ForecastPatient {
   /** YYYY-MM-DD */
   dob: string;
   gender: Gender;
   doses: ForecastDose[];
-  /** CDSi observation codes (conditions, contraindications, evidence of immunity), e.g. "055". */
-  observations?: string[];
+  /**
+   * CDSi observations (conditions, contraindications, evidence of immunity): a bare code
+   * ("055") or a code with its dates. One not yet begun or already ended on the assessment
+   * date is not in force.
+   */
+  observations?: readonly (string | ForecastObservation)[];
 }
 
 export type DoseStatus = 'valid' | 'not_valid' | 'extraneous' | 'sub_standard';
@@ -76,6 +90,11 @@ export interface VaccineGroupForecast {
   vaccines: { cvx: string; name: string }[];
   /** Why no dose is due, for the chart. */
   reason?: string;
+  /**
+   * The patient's CDSi observation codes behind the status: what opened the risk series a dose
+   * is due in ("160" asplenia), or the contraindication. Absent when age alone decides.
+   */
+  because?: string[];
   antigens: AntigenForecast[];
 }
 

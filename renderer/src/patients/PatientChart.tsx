@@ -7,6 +7,7 @@ import type { Patient } from '../../../electron/domain/patient';
 import { t, type MessageKey } from '../../i18n';
 import { api, run, todayIso } from '../api';
 import { useCodeLists } from '../app/CodeLists';
+import { ConditionsPanel } from '../conditions/ConditionsPanel';
 import { DeleteDose } from '../doses/DeleteDose';
 import { DoseForm } from '../doses/DoseForm';
 import { DuePanel } from '../forecast/DuePanel';
@@ -71,6 +72,8 @@ export function PatientChart({
   /** Changes whenever the doses that the forecast reads change. */
   const doseKey = doses.map((d) => `${d.id}:${d.version}`).join(',');
   const stock = useLotsInStock(doseKey);
+  /** Bumped when a condition changes: the forecast reads those too. */
+  const [conditionsKey, setConditionsKey] = useState(0);
 
   /** Outcomes heard while a list read is on its way: applied on top of what it returns. */
   const heardDuringLoad = useRef<OutcomeEvent[] | undefined>(undefined);
@@ -133,7 +136,7 @@ export function PatientChart({
     return () => {
       alive = false;
     };
-  }, [patientId, doseKey]);
+  }, [patientId, doseKey, conditionsKey]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -266,6 +269,8 @@ export function PatientChart({
           }
         />
       )}
+
+      <ConditionsPanel patientId={patientId} canEdit={canChangeDoses} forecast={forecast.value} onChanged={() => setConditionsKey((k) => k + 1)} />
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">{t('chart.history')}</h2>

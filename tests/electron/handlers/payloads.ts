@@ -66,6 +66,11 @@ export const GOOD: Record<MethodName, (c: Clinic) => unknown> = {
   'registry.switchToTraining': () => ({}),
   'app.info': () => ({}),
   'store.diagnostics': () => ({}),
+  'conditions.search': () => ({ text: 'asplenia' }),
+  'conditions.listForPatient': (c) => ({ patientId: c.patient.id }),
+  'conditions.record': (c) => ({ patientId: c.patient.id, observation: { code: '014', startDate: '2020-01-01' } }),
+  'conditions.update': () => ({ id: 'no-such-condition', observation: { code: '014' }, expectedVersion: 1 }),
+  'conditions.remove': () => ({ id: 'no-such-condition', reason: 'Recorded on the wrong chart' }),
 };
 
 /** Wrong for every method: not an object, or an object with a field the contract does not know. */
@@ -135,4 +140,14 @@ export const BAD: Record<MethodName, (c: Clinic) => unknown[]> = {
   'registry.switchToTraining': () => [],
   'app.info': () => [],
   'store.diagnostics': () => [{ backups: true }],
+  'conditions.search': () => [{}, { text: 7 }, { text: 'x'.repeat(81) }, { text: 'asplenia', limit: 0 }],
+  'conditions.listForPatient': () => [{}, { patientId: '' }],
+  'conditions.record': (c) => [
+    { patientId: c.patient.id },
+    { patientId: c.patient.id, observation: { code: 'asplenia' } },
+    { patientId: c.patient.id, observation: { code: '007', startDate: '2026-05-01', endDate: '2026-04-01' } },
+    { patientId: c.patient.id, observation: { code: '007', startDate: '05/01/2026' } },
+  ],
+  'conditions.update': () => [{ id: 'x', observation: { code: '014' } }, { id: 'x', observation: { code: '014' }, expectedVersion: -1 }],
+  'conditions.remove': () => [{ id: 'x' }, { id: 'x', reason: 'no' }],
 };

@@ -18,8 +18,16 @@ export interface CdcDose {
   expectedReason: string;
 }
 
+export interface CdcObservation {
+  code: string;
+  /** YYYY-MM-DD when CDC gives one (a transplant, the start of antiviral therapy). */
+  date?: string;
+}
+
 export interface CdcCase {
   id: string;
+  /** CDSi observation codes of the patient (underlying-conditions cases only). */
+  observations: CdcObservation[];
   name: string;
   dob: string;
   gender: 'F' | 'M';
@@ -54,12 +62,21 @@ export const GROUP_NAMES: Record<string, string> = {
   RSV: 'RSV',
   VAR: 'Varicella',
   ZOSTER: 'Zoster',
+  // Spellings of the underlying-conditions cases; their other groups use CDSi's own names.
+  DTaP: 'DTaP/Tdap/Td',
+  IPOL: 'Polio',
+  Rota: 'Rotavirus',
 };
 
-export function findTestCaseFile(dir = TEST_CASE_DIR): string {
-  const f = readdirSync(dir).find((n) => n.endsWith('FITS_Exported_TestCases.tsv'));
-  if (!f) throw new Error(`No *FITS_Exported_TestCases.tsv in ${dir}`);
+export function findTestCaseFile(dir = TEST_CASE_DIR, suffix = 'FITS_Exported_TestCases.tsv'): string {
+  const f = readdirSync(dir).find((n) => n.endsWith(suffix));
+  if (!f) throw new Error(`No *${suffix} in ${dir}`);
   return join(dir, f);
+}
+
+/** CDC's underlying-conditions cases (the half kept in the repository, see build/sources/README.md). */
+export function findConditionsCaseFile(dir = TEST_CASE_DIR): string {
+  return findTestCaseFile(dir, 'underlying-conditions-test-cases-v4.6__dev-half.tsv');
 }
 
 export function loadCdcCases(file = findTestCaseFile()): CdcCase[] {
@@ -74,7 +91,8 @@ export function loadCdcCases(file = findTestCaseFile()): CdcCase[] {
     id: col('CDC_Test_ID'),
     name: col('Test_Case_Name'),
     dob: col('DOB'),
-    gender: col('gender'),
+    // The healthy export spells it "gender", the conditions sheet "Gender".
+    gender: header.includes('gender') ? col('gender') : col('Gender'),
     status: col('Series_Status'),
     forecastNo: col('Forecast_#'),
     earliest: col('Earliest_Date'),
@@ -99,8 +117,17 @@ export function loadCdcCases(file = findTestCaseFile()): CdcCase[] {
         expectedReason: f[col(`Evaluation_Reason_${n}`)] ?? '',
       });
     }
+    const observations: CdcObservation[] = [];
+    for (let n = 1; n <= 3; n++) {
+      const i = header.indexOf(`Observation_Code_${n}`);
+      const code = i >= 0 ? (f[i] ?? '') : '';
+      if (!code) continue;
+      const date = f[header.indexOf(`Observation_Date_${n}`)] ?? '';
+      observations.push(date ? { code, date } : { code });
+    }
     return {
       id: f[c.id] ?? '',
+      observations,
       name: f[c.name] ?? '',
       dob: f[c.dob] ?? '',
       gender: f[c.gender] === 'M' ? 'M' : 'F',
@@ -119,7 +146,9 @@ export function loadCdcCases(file = findTestCaseFile()): CdcCase[] {
 }
 
 export function patientOf(tc: CdcCase): ForecastPatient {
-  return { dob: tc.dob, gender: tc.gender, doses: tc.doses.map((d, i) => ({ id: String(i + 1), cvx: d.cvx, mvx: d.mvx, date: d.date })) };
+  const p: ForecastPatient = { dob: tc.dob, gender: tc.gender, doses: tc.doses.map((d, i) => ({ id: String(i + 1), cvx: d.cvx, mvx: d.mvx, date: d.date })) };
+  if (tc.observations.length > 0) p.observations = tc.observations.map((o) => (o.date ? { code: o.code, date: o.date } : o.code));
+  return p;
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -192,4 +221,20 @@ export function formatFailure(o: CaseOutcome): string {
   const { tc } = o;
   const doses = tc.doses.map((d) => `${d.cvx}@${d.date}`).join(' ');
   return `${tc.id} [${tc.vaccineGroup}] ${tc.name}\n    dob ${tc.dob} ${tc.gender}, assessed ${tc.assessmentDate}, doses: ${doses || '(none)'}\n    ${o.differences.join('\n    ')}`;
+}
+
+/** Pass counts per key (vaccine group, forecast test type), in first-seen order. */
+export function passRateBy(outcomes: readonly CaseOutcome[], key: (o: CaseOutcome) => string): Map<string, { pass: number; total: number }> {
+  const by = new Map<string, { pass: number; total: number }>();
+  for (const o of outcomes) {
+    const g = by.get(key(o)) ?? { pass: 0, total: 0 };
+    g.total++;
+    if (o.differences.length === 0) g.pass++;
+    by.set(key(o), g);
+  }
+  return by;
+}
+
+export function formatRates(rates: Map<string, { pass: number; total: number }>): string {
+  return [...rates].map(([g, r]) => `${g} ${r.pass}/${r.total}`).join(', ');
 }
