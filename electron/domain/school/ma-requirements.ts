@@ -5,7 +5,7 @@ import type { SchoolGrade, SchoolRequirementSet } from './types';
 // from the chart or where the chart itself leaves room (a school nurse decides those).
 //
 // Provenance: no copy of the state's chart was available to this repository
-// (/work/shared has none). The rules below were encoded from the Massachusetts Department of
+// (the shared domain folder has none). The rules below were encoded from the Massachusetts Department of
 // Public Health "School Immunization Requirements" chart for the 2025–2026 school year
 // (105 CMR 220.000) as remembered by the engineer who wrote this file. Before each school year
 // someone must compare this file with the chart published at the URL below and correct it.
