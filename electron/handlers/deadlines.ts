@@ -1,7 +1,7 @@
 import type { AtRiskDose } from '../api/deadlines';
-import { fullName } from '../domain/patient';
 import type { AppServices } from '../services/app-services';
 import { signedIn } from './guard';
+import { patientNames } from './patient-names';
 import type { Implementations } from './types';
 
 // The doses behind a deadline warning, named: the patient, the vaccine and its date. A person
@@ -18,12 +18,8 @@ export function deadlineHandlers({ store, settings, now }: AppServices): Impleme
       const { actor } = signedIn(ctx);
       const before = new Date(now().getTime() + (input.withinHours ?? DEFAULT_WITHIN_HOURS) * HOUR_MS).toISOString();
       const { entries, total } = store.workQueue.atRisk({ before, limit: input.limit ?? DEFAULT_LIMIT });
-      const names = new Map<string, string | undefined>();
+      const nameOf = patientNames(store, actor);
       const items = entries.map((entry): AtRiskDose => {
-        if (!names.has(entry.patientId)) {
-          const patient = store.patients.get(entry.patientId, actor);
-          names.set(entry.patientId, patient ? fullName(patient) : undefined);
-        }
         const item: AtRiskDose = {
           seq: entry.seq,
           doseId: entry.doseId,
@@ -31,7 +27,7 @@ export function deadlineHandlers({ store, settings, now }: AppServices): Impleme
           state: entry.state === 'rejected' ? 'rejected' : 'waiting',
           deadlineAt: entry.deadlineAt as string,
         };
-        const name = names.get(entry.patientId);
+        const name = nameOf(entry.patientId);
         if (name) item.patientName = name;
         const dose = store.doses.get(entry.doseId, actor);
         if (dose) {

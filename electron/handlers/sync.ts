@@ -1,8 +1,8 @@
 import type { WorkQueueItem } from '../api';
-import { fullName } from '../domain/patient';
 import type { AppServices } from '../services/app-services';
 import type { Actor, WorkQueueEntry } from '../store/types';
 import { signedIn } from './guard';
+import { patientNames } from './patient-names';
 import type { Implementations } from './types';
 
 type SyncMethods = 'sync.status' | 'sync.workQueue' | 'sync.acknowledge' | 'sync.dismiss' | 'sync.resubmitRejected' | 'sync.retryDelete' | 'sync.retryNow';
@@ -12,14 +12,9 @@ const PAGE_SIZE = 50;
 export function syncHandlers({ store, sync }: AppServices): Implementations<SyncMethods> {
   /** The queue's rows for one person: patient names (a PHI read the store audits) and reviewers' names. */
   function itemsFor(entries: readonly WorkQueueEntry[], actor: Actor): WorkQueueItem[] {
-    const names = new Map<string, string | undefined>();
+    const nameOf = patientNames(store, actor);
     const reviewers = new Map<string, string>();
     return entries.map((entry): WorkQueueItem => {
-      if (!names.has(entry.patientId)) {
-        // Reading the chart's name is a PHI read: the store writes the audit row for it.
-        const patient = store.patients.get(entry.patientId, actor);
-        names.set(entry.patientId, patient ? fullName(patient) : undefined);
-      }
       const item: WorkQueueItem = {
         seq: entry.seq,
         doseId: entry.doseId,
@@ -29,7 +24,7 @@ export function syncHandlers({ store, sync }: AppServices): Implementations<Sync
         messages: entry.registryMessages,
         updatedAt: entry.updatedAt,
       };
-      const name = names.get(entry.patientId);
+      const name = nameOf(entry.patientId);
       if (name) item.patientName = name;
       if (entry.ackCode) item.ackCode = entry.ackCode;
       if (entry.ackText) item.ackText = entry.ackText;
