@@ -73,7 +73,8 @@ export function rankVaccines(options: readonly VaccineOption[], ctx: RankContext
     // The name a nurse reads says what was typed (not only the full name, e.g. "flu" in Haemophilus influenzae).
     const inShortName = words.every((w) => o.shortName.toLowerCase().includes(w)) ? 0 : 1;
     const childFormForAdult = adult && PEDIATRIC.test(o.shortName) && !/ped/i.test(query) ? 1 : 0;
-    return [exactCode ? 0 : 1, tier, childFormForAdult, dueIndex(o.cvx), inShortName, index];
+    // The forecast's order among due vaccines comes before the adult/child guess from the name.
+    return [exactCode ? 0 : 1, tier, dueIndex(o.cvx), childFormForAdult, inShortName, index];
   };
   return options
     .map((o, i) => ({ o, k: key(o, i) }))
