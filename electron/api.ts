@@ -8,7 +8,7 @@ import { isoDate } from './domain/common';
 import { doseInputSchema, type Dose } from './domain/dose';
 import type { FieldIssue } from './domain/errors';
 import { lotInputSchema, type Lot } from './domain/lot';
-import { patientInputSchema, type Patient } from './domain/patient';
+import { newPatientInputSchema, patientInputSchema, type Patient } from './domain/patient';
 import { passwordSchema, role, userInputSchema, usernameSchema, type Role, type User } from './domain/user';
 import { conditionsContract } from './api/conditions';
 
@@ -512,7 +512,7 @@ export const contract = {
   'patients.get': spec({ input: z.strictObject({ id }), output: patientSchema, access: 'signed_in', phi: true }),
   /** Returns likely duplicates instead of creating, unless `confirmDuplicate`. */
   'patients.create': spec({
-    input: z.strictObject({ patient: patientInputSchema, confirmDuplicate: z.boolean().optional() }),
+    input: z.strictObject({ patient: newPatientInputSchema, confirmDuplicate: z.boolean().optional() }),
     output: z.discriminatedUnion('created', [
       z.object({ created: z.literal(true), patient: patientSchema }),
       z.object({ created: z.literal(false), duplicates: z.array(patientSummarySchema) }),

@@ -127,6 +127,16 @@ export const patientInputSchema = z.object({
   notes: optionalTextField({ what: 'Notes', max: 2000, kind: 'notes' }),
 });
 export type PatientInput = z.input<typeof patientInputSchema>;
+
+/**
+ * Registering: a walk-in has no record number of ours yet, so the MRN may be left out and the
+ * store assigns one (unique, audited). Editing always names the MRN.
+ */
+export const newPatientInputSchema = patientInputSchema.extend({ mrn: patientInputSchema.shape.mrn.optional() });
+export type NewPatientInput = z.input<typeof newPatientInputSchema>;
+
+/** Prefix of the record numbers the store assigns; a site's own MRNs rarely look like this. */
+export const ASSIGNED_MRN_PREFIX = 'DD-';
 export type PatientFields = z.output<typeof patientInputSchema>;
 
 export interface Patient extends PatientFields {

@@ -1,6 +1,6 @@
 import { isoDateAtOffset } from '../domain/common';
 import { DomainValidationError } from '../domain/errors';
-import type { Patient, PatientFields, PatientInput } from '../domain/patient';
+import { ASSIGNED_MRN_PREFIX, type Patient, type PatientFields, type PatientInput } from '../domain/patient';
 import { validatePatient } from '../domain/patient-rules';
 import { auditAs, nowIso, type StoreContext } from './context';
 import { conflict, notFound } from './errors';
@@ -162,6 +162,19 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
     };
   }
 
+  const lastAssigned = db.prepare(`SELECT mrn FROM patients WHERE mrn LIKE @prefix ORDER BY length(mrn) DESC, mrn DESC LIMIT 1`);
+  /** The next free number after the highest one assigned so far (a typed MRN may sit in between). */
+  function nextAssignedMrn(): string {
+    const row = lastAssigned.get({ prefix: `${ASSIGNED_MRN_PREFIX}%` }) as { mrn: string } | undefined;
+    const last = row ? Number(row.mrn.slice(ASSIGNED_MRN_PREFIX.length)) : 0;
+    let n = Number.isFinite(last) ? last + 1 : 1;
+    for (;;) {
+      const mrn = `${ASSIGNED_MRN_PREFIX}${String(n).padStart(6, '0')}`;
+      if (!byMrn.get(mrn)) return mrn;
+      n++;
+    }
+  }
+
   function assertMrnFree(mrn: string, exceptId?: string): void {
     const existing = byMrn.get(mrn) as { id: string } | undefined;
     if (existing && existing.id !== exceptId) {
@@ -206,12 +219,15 @@ export function createPatientRepo(ctx: StoreContext): PatientRepo & PatientImpor
 
   return {
     create(input, actor) {
-      const fields = parsePatient(input, today());
+      const given = input.mrn?.trim();
       return ctx.transaction(() => {
+        // Assigned inside the write transaction: two windows registering at once get two numbers.
+        const mrn = given || nextAssignedMrn();
+        const fields = parsePatient({ ...input, mrn }, today());
         assertMrnFree(fields.mrn);
         const id = ctx.newId();
         insertRow(id, fields, nowIso(ctx));
-        ctx.audit(auditAs(actor, 'patient.create', 'patient', id));
+        ctx.audit(auditAs(actor, 'patient.create', 'patient', id, given ? undefined : { mrnAssigned: mrn }));
         return toPatient(byId.get(id) as PatientRow);
       })();
     },

@@ -4,7 +4,7 @@ import type { Clinician, ClinicianInput } from '../domain/clinician';
 import type { Dose, DoseInput, ReportingState } from '../domain/dose';
 import type { FieldIssue } from '../domain/errors';
 import type { Lot, LotInput } from '../domain/lot';
-import type { Patient, PatientInput } from '../domain/patient';
+import type { NewPatientInput, Patient, PatientInput } from '../domain/patient';
 import type { Role, User } from '../domain/user';
 import type { ObservationRepo } from './observations';
 
@@ -52,7 +52,8 @@ export interface ForecastPatientRow {
 }
 
 export interface PatientRepo {
-  create(input: PatientInput, actor: Actor): Patient;
+  /** Without an MRN, one is assigned (`DD-000001`…), unique in this store, and the audit row says so. */
+  create(input: NewPatientInput, actor: Actor): Patient;
   /** `expectedVersion` guards against two people editing the same chart at once. */
   update(id: string, input: PatientInput, expectedVersion: number, actor: Actor): Patient;
   get(id: string, actor: Actor): Patient | undefined;

@@ -628,6 +628,10 @@ export const en = {
   'conditions.contraindicated': '{group}: contraindicated: {reasons}',
   'conditions.completeBecause': '{group}: complete for {reasons}',
   'conditions.laterBecause': '{group}: next dose later, for {reasons}',
+  // Registration: what MIIS needs, and the walk-in's record number
+  'patient.neededForReporting': 'Needed for MIIS reporting. "Asked, declined" counts as an answer.',
+  'patient.addressNeededForReporting': 'The home address (street, city, ZIP) is needed for MIIS reporting.',
+  'patient.mrnAssignedHint': 'Leave empty for a walk-in: DoseDesk assigns the next number (DD-…).',
 } satisfies Record<string, string | Plural>;
 
 export type MessageKey = keyof typeof en;

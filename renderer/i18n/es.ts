@@ -304,4 +304,8 @@ export const es: Catalog = {
   'conditions.contraindicated': '{group}: contraindicada: {reasons}',
   'conditions.completeBecause': '{group}: completa para {reasons}',
   'conditions.laterBecause': '{group}: próxima dosis más adelante, por {reasons}',
+  // Registration: what MIIS needs, and the walk-in's record number
+  'patient.neededForReporting': 'Necesario para informar a MIIS. "Preguntado, no quiso responder" cuenta como respuesta.',
+  'patient.addressNeededForReporting': 'La dirección del domicilio (calle, ciudad, código postal) es necesaria para informar a MIIS.',
+  'patient.mrnAssignedHint': 'Déjelo vacío para un paciente sin cita: DoseDesk asigna el siguiente número (DD-…).',
 };

@@ -270,4 +270,8 @@ export const pt: Catalog = {
   'conditions.contraindicated': '{group}: contraindicada: {reasons}',
   'conditions.completeBecause': '{group}: completa para {reasons}',
   'conditions.laterBecause': '{group}: próxima dose mais tarde, por {reasons}',
+  // Registration: what MIIS needs, and the walk-in's record number
+  'patient.neededForReporting': 'Necessário para o relatório ao MIIS. "Perguntado, recusou responder" conta como resposta.',
+  'patient.addressNeededForReporting': 'O endereço residencial (rua, cidade, CEP) é necessário para o relatório ao MIIS.',
+  'patient.mrnAssignedHint': 'Deixe vazio para um paciente sem marcação: o DoseDesk atribui o próximo número (DD-…).',
 };

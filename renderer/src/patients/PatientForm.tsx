@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { ETHNICITY_CODES, GENDER_IDENTITY_CODES, RACE_CODES, SEX_CODES, type Patient } from '../../../electron/domain/patient';
+import { ASSIGNED_MRN_PREFIX, ETHNICITY_CODES, GENDER_IDENTITY_CODES, RACE_CODES, SEX_CODES, type NewPatientInput, type Patient } from '../../../electron/domain/patient';
 import type { PatientSummary } from '../../../electron/api';
 import { t, type MessageKey } from '../../i18n';
 import { api, fieldErrors, run, todayIso, type FieldErrors } from '../api';
@@ -43,7 +43,9 @@ export function PatientForm({
 
   async function save(confirmDuplicate: boolean) {
     const input = patientInputFromForm(values, patient);
-    const local = checkPatientInput(input, todayIso());
+    // A walk-in's MRN left empty is assigned by the store; the rest is checked here as usual.
+    const assignMrn = !patient && values.mrn.trim() === '';
+    const local = checkPatientInput(assignMrn ? { ...input, mrn: `${ASSIGNED_MRN_PREFIX}0` } : input, todayIso());
     if (local.length) {
       setErrors(fieldErrors(local, 'patient'));
       setMessage(t('form.fixErrors'));
@@ -53,7 +55,7 @@ export function PatientForm({
     setBusy(true);
     const r = patient
       ? await run(api().patients.update({ id: patient.id, patient: input, expectedVersion: patient.version }))
-      : await run(api().patients.create({ patient: input, confirmDuplicate }));
+      : await run(api().patients.create({ patient: assignMrn ? withoutMrn(input) : input, confirmDuplicate }));
     setBusy(false);
     if (!r.ok) {
       setErrors(fieldErrors(r.error.issues, 'patient'));
@@ -78,6 +80,7 @@ export function PatientForm({
   const err = (key: string) => errors[key];
   const title = patient ? t('patient.editTitle', { name: `${patient.firstName} ${patient.lastName}` }) : t('patient.registerTitle');
   const enumOptions = (codes: readonly string[], prefix: string) => codes.map((c) => ({ value: c, label: t(`${prefix}.${c}` as MessageKey) }));
+  const reporting = t('patient.neededForReporting');
   const raceLabel = (code: string) => lists.races.find((r) => r.code === code)?.label ?? code;
 
   return (
@@ -110,19 +113,22 @@ export function PatientForm({
             <TextField id="p-firstName" label={t('patient.firstName')} value={values.firstName} onValue={set('firstName')} error={err('firstName')} required />
             <TextField id="p-middleName" label={t('patient.middleName')} value={values.middleName} onValue={set('middleName')} error={err('middleName')} />
             <TextField id="p-dob" label={t('patient.dob')} hint={t('patient.dobHint')} value={values.dob} onValue={set('dob')} error={err('dob')} required inputMode="numeric" />
-            <TextField id="p-mrn" label={t('patient.mrn')} value={values.mrn} onValue={set('mrn')} error={err('mrn')} required />
-            <SelectField id="p-sex" label={t('patient.sex')} value={values.sex} onValue={set('sex')} options={enumOptions(SEX_CODES, 'patient.sex')} placeholder={t('form.choose')} error={err('sex')} required />
+            <TextField id="p-mrn" label={t('patient.mrn')} value={values.mrn} onValue={set('mrn')} error={err('mrn')} required={Boolean(patient)} hint={patient ? undefined : t('patient.mrnAssignedHint')} />
+            <SelectField id="p-sex" label={t('patient.sex')} value={values.sex} onValue={set('sex')} options={enumOptions(SEX_CODES, 'patient.sex')} placeholder={t('form.choose')} error={err('sex')} required hint={reporting} />
           </div>
         </fieldset>
         <fieldset>
           <legend>{t('patient.section.demographics')}</legend>
           <div className="grid">
-            <SelectField id="p-gender" label={t('patient.genderIdentity')} value={values.genderIdentity} onValue={set('genderIdentity')} options={enumOptions(GENDER_IDENTITY_CODES, 'patient.gender')} placeholder={t('form.choose')} error={err('genderIdentity')} />
-            <SelectField id="p-ethnicity" label={t('patient.ethnicity')} value={values.ethnicity} onValue={set('ethnicity')} options={ETHNICITY_CODES.map((c) => ({ value: c, label: lists.ethnicities.find((e) => e.code === c)?.label ?? c }))} placeholder={t('form.choose')} error={err('ethnicity')} />
-            <SelectField id="p-language" label={t('patient.language')} value={values.preferredLanguage} onValue={set('preferredLanguage')} options={toOptions(lists.languages)} placeholder={t('form.choose')} error={err('preferredLanguage')} />
+            <SelectField id="p-gender" label={t('patient.genderIdentity')} value={values.genderIdentity} onValue={set('genderIdentity')} options={enumOptions(GENDER_IDENTITY_CODES, 'patient.gender')} placeholder={t('form.choose')} error={err('genderIdentity')} hint={reporting} />
+            <SelectField id="p-ethnicity" label={t('patient.ethnicity')} value={values.ethnicity} onValue={set('ethnicity')} options={ETHNICITY_CODES.map((c) => ({ value: c, label: lists.ethnicities.find((e) => e.code === c)?.label ?? c }))} placeholder={t('form.choose')} error={err('ethnicity')} hint={reporting} />
+            <SelectField id="p-language" label={t('patient.language')} value={values.preferredLanguage} onValue={set('preferredLanguage')} options={toOptions(lists.languages)} placeholder={t('form.choose')} error={err('preferredLanguage')} hint={reporting} />
           </div>
-          <fieldset aria-describedby={err('races') ? 'p-races-error' : undefined}>
+          <fieldset aria-describedby={['p-races-hint', err('races') ? 'p-races-error' : ''].filter(Boolean).join(' ')}>
             <legend>{t('patient.races')}</legend>
+            <p id="p-races-hint" className="field__hint">
+              {reporting}
+            </p>
             <div className="grid">
               {RACE_CODES.map((code) => (
                 <CheckboxField
@@ -143,6 +149,9 @@ export function PatientForm({
         </fieldset>
         <fieldset>
           <legend>{t('patient.section.contact')}</legend>
+          <p id="p-address-hint" className="field__hint">
+            {t('patient.addressNeededForReporting')}
+          </p>
           <div className="grid">
             <TextField id="p-street1" label={t('patient.street1')} value={values.street1} onValue={set('street1')} error={err('address.street1') ?? err('address')} autoComplete="off" />
             <TextField id="p-street2" label={t('patient.street2')} value={values.street2} onValue={set('street2')} error={err('address.street2')} autoComplete="off" />
@@ -180,6 +189,11 @@ export function PatientForm({
       </form>
     </section>
   );
+}
+
+function withoutMrn(input: ReturnType<typeof patientInputFromForm>): NewPatientInput {
+  const { mrn: _mrn, ...rest } = input;
+  return rest;
 }
 
 function focusFirstError() {

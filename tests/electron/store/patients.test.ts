@@ -72,6 +72,20 @@ describe('patients', () => {
     expect(t.store.patients.count()).toBe(1);
   });
 
+  it('assigns a walk-in without an MRN the next free record number, and the audit row says it was assigned', () => {
+    const { mrn: _none, ...walkIn } = patientInput();
+    const first = t.store.patients.create(walkIn, NURSE);
+    const second = t.store.patients.create({ ...walkIn, firstName: 'Other', mrn: '  ' }, NURSE);
+    expect([first.mrn, second.mrn]).toEqual(['DD-000001', 'DD-000002']);
+    // A site's own MRN that happens to look like ours is skipped, never reused.
+    t.store.patients.create({ ...walkIn, firstName: 'Typed', mrn: 'DD-000003' }, NURSE);
+    expect(t.store.patients.create({ ...walkIn, firstName: 'Fourth' }, NURSE).mrn).toBe('DD-000004');
+    const created = t.store.audit.list({ entityId: first.id }).find((a) => a.action === 'patient.create');
+    expect(created?.detail).toMatchObject({ mrnAssigned: 'DD-000001' });
+    const typed = t.store.audit.list({ limit: 50 }).filter((a) => a.action === 'patient.create' && a.detail && 'mrnAssigned' in a.detail);
+    expect(typed).toHaveLength(3);
+  });
+
   it('refuses an update from a stale version as a conflict and a missing id as not_found', () => {
     const p = t.store.patients.create(patientInput(), NURSE);
     t.store.patients.update(p.id, patientInput({ phone: '617-555-0100' }), 1, NURSE);

@@ -29,6 +29,22 @@ async function fillRequired(user: ReturnType<typeof userEvent.setup>) {
 const EXISTING: PatientSummary = { id: 'p1', mrn: 'FR-0', lastName: 'Garcia', firstName: 'Maria', dob: '1988-03-14', sex: 'F' };
 
 describe('PatientForm', () => {
+  it('registers a walk-in with the MRN left empty: no MRN is sent, the store assigns it', async () => {
+    const fake = installFakeApi();
+    const user = userEvent.setup({ delay: null });
+    renderForm();
+    await enterText(user, screen.getByLabelText(/^Last name/), 'Garcia');
+    await enterText(user, screen.getByLabelText(/^First name/), 'Maria');
+    await enterText(user, screen.getByLabelText(/^Date of birth/), '1988-03-14');
+    await user.selectOptions(screen.getByLabelText(/^Sex/), 'F');
+    expect(screen.getByLabelText(/^Sex/)).toHaveAccessibleDescription(/Needed for MIIS reporting/);
+    await user.click(screen.getByRole('button', { name: 'Register patient' }));
+    await waitFor(() => expect(fake.calls('patients.create')).toHaveLength(1));
+    const [{ patient }] = fake.calls('patients.create') as [{ patient: Record<string, unknown> }];
+    expect(patient).toMatchObject({ lastName: 'Garcia', firstName: 'Maria', dob: '1988-03-14' });
+    expect('mrn' in patient).toBe(false);
+  });
+
   it('shows the domain messages on each missing field, tied to the field for screen readers', async () => {
     const fake = installFakeApi();
     const user = userEvent.setup({ delay: null });
@@ -37,7 +53,9 @@ describe('PatientForm', () => {
     const last = screen.getByLabelText(/^Last name/);
     await waitFor(() => expect(last).toHaveAttribute('aria-invalid', 'true'));
     expect(last).toHaveAccessibleDescription('Last name is required.');
-    expect(screen.getByLabelText(/^Medical record number/)).toHaveAccessibleDescription('Medical record number is required.');
+    // A walk-in needs no MRN of ours: left empty, the store assigns one.
+    expect(screen.getByLabelText(/^Medical record number/)).not.toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText(/^Medical record number/)).toHaveAccessibleDescription(/DoseDesk assigns the next number/);
     expect(screen.getByLabelText(/^Sex/)).toHaveAccessibleDescription(/Choose the sex recorded/);
     expect(screen.getByLabelText(/^Date of birth/)).toHaveAccessibleDescription(/Enter a real date as YYYY-MM-DD/);
     // The first problem gets the keyboard.
@@ -89,7 +107,7 @@ describe('PatientForm', () => {
     renderForm();
     await fillRequired(user);
     await user.click(screen.getByRole('button', { name: 'Register patient' }));
-    await waitFor(() => expect(screen.getByLabelText(/^Medical record number/)).toHaveAccessibleDescription('MRN FR-1 already belongs to another patient.'));
+    await waitFor(() => expect(screen.getByLabelText(/^Medical record number/)).toHaveAccessibleDescription(/MRN FR-1 already belongs to another patient\./));
   });
 
   it('edits a patient, records a data-sharing objection dated today, and sends the version it started from', async () => {
