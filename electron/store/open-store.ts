@@ -15,6 +15,7 @@ import { writeTransactions } from './transactions';
 import { createLotRepo } from './lots';
 import { migrate, type MigrateOptions, type StoreLogger } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
+import { createReportRepo } from './reports';
 import { createObservationRepo } from './observations';
 import { createOutboxRepo } from './outbox';
 import { createPatientRepo, type PatientImport } from './patients';
@@ -263,6 +264,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       audit: guarded(auditRepo, 'working with the audit trail', health),
       settings: guarded(createSettingsRepo(ctx), 'working with settings', health),
       observations: guarded(createObservationRepo(ctx), "working with a patient's conditions", health),
+      reports: guarded(createReportRepo(ctx), 'counting for a report', health),
       damage: () => health.damaged,
       waitingAuditRows: () => audit.waiting(),
       diagnostics: () =>
