@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, StoreError } from '../../../electron/store';
 import { fileEncryption, installStoreKey, openDatabase } from '../../../electron/store/driver';
 import { STATE_SUFFIX, TEMP_SUFFIX, auditTail, tableCounts } from '../../../electron/store/encrypt';
-import { listBackups } from '../../../electron/store/backups';
+import { backupPathFor, listBackups } from '../../../electron/store/backups';
 import { bundleFixture, startChild } from './children';
 import { buildPreviousSchemaDatabase } from './fixtures/older-database';
 import { NURSE, TODAY, patientInput, seed, tempDir, testClock } from './helpers';
@@ -35,13 +35,15 @@ function folderLeaks(dir: string): Record<string, string[]> {
 /** A plaintext database as earlier versions left it, with a plaintext pre-migration backup beside it. */
 function plaintextInstall(dir: string, patients = 50): string {
   const path = join(dir, 'dosedesk.sqlite3');
-  buildPreviousSchemaDatabase(path, (store) => {
-    const s = seed(store);
-    store.doses.record(s.dose(), NURSE, TODAY);
-    store.patients.importMany(Array.from({ length: patients }, (_, i) => patientInput({ lastName: `${NAME}${i}`, mrn: `MRN-X${i}` })), NURSE);
-  });
-  // Today's version without a key upgrades the schema and leaves the backup in plaintext.
-  openStore(path, { now: testClock().now }).close();
+  const store = openStore(path, { now: testClock().now, key: undefined });
+  const s = seed(store);
+  store.doses.record(s.dose(), NURSE, TODAY);
+  store.patients.importMany(Array.from({ length: patients }, (_, i) => patientInput({ lastName: `${NAME}${i}`, mrn: `MRN-X${i}` })), NURSE);
+  store.close();
+  const db = openDatabase(path, { key: null });
+  const version = Number(db.pragma('user_version', { simple: true }));
+  db.prepare('VACUUM INTO ?').run(backupPathFor(path, version, version, new Date('2026-11-20T10:00:00Z')));
+  db.close();
   expect(listBackups(path)).toHaveLength(1);
   return path;
 }
