@@ -629,6 +629,12 @@ export const en = {
   'conditions.contraindicated': '{group}: contraindicated: {reasons}',
   'conditions.completeBecause': '{group}: complete for {reasons}',
   'conditions.laterBecause': '{group}: next dose later, for {reasons}',
+  // Due panel: why a dose is due or not (issue 17)
+  'due.because': 'Due because: {reasons}',
+  'due.contraindicatedBecause': 'Contraindicated: {reasons}',
+  'due.reasonSince': '{title}, recorded {date}',
+  'recall.condition': 'Condition',
+  'recall.anyCondition': 'Any condition or none',
 } satisfies Record<string, string | Plural>;
 
 export type MessageKey = keyof typeof en;

@@ -305,4 +305,10 @@ export const es: Catalog = {
   'conditions.contraindicated': '{group}: contraindicada: {reasons}',
   'conditions.completeBecause': '{group}: completa para {reasons}',
   'conditions.laterBecause': '{group}: próxima dosis más adelante, por {reasons}',
+  // Due panel: why a dose is due or not (issue 17)
+  'due.because': 'Indicada por: {reasons}',
+  'due.contraindicatedBecause': 'Contraindicada: {reasons}',
+  'due.reasonSince': '{title}, registrado el {date}',
+  'recall.condition': 'Condición',
+  'recall.anyCondition': 'Con o sin condición',
 };

@@ -271,4 +271,10 @@ export const pt: Catalog = {
   'conditions.contraindicated': '{group}: contraindicada: {reasons}',
   'conditions.completeBecause': '{group}: completa para {reasons}',
   'conditions.laterBecause': '{group}: próxima dose mais tarde, por {reasons}',
+  // Due panel: why a dose is due or not (issue 17)
+  'due.because': 'Indicada por: {reasons}',
+  'due.contraindicatedBecause': 'Contraindicada: {reasons}',
+  'due.reasonSince': '{title}, registrado em {date}',
+  'recall.condition': 'Condição',
+  'recall.anyCondition': 'Com ou sem condição',
 };
