@@ -543,6 +543,7 @@ export const en = {
   'engine.store_durability': "Reporting stopped: the DoseDesk database refused a change ({detail}). DoseDesk keeps trying by itself; if this message stays, tell IT.",
   'engine.store_not_found': "Reporting stopped: the DoseDesk database refused a change ({detail}). DoseDesk keeps trying by itself; if this message stays, tell IT.",
   'engine.store_conflict': "Reporting stopped: the DoseDesk database refused a change ({detail}). DoseDesk keeps trying by itself; if this message stays, tell IT.",
+  'engine.store_locked': "Reporting stopped: DoseDesk cannot unlock its database ({detail}). An administrator enters the recovery key; tell IT.",
   'engine.store_error': "The outcome for message {controlId} could not be saved: {detail}",
   'engine.engine_error': "Reporting stopped because of an unexpected error ({detail}). DoseDesk keeps trying by itself; if this message stays, restart DoseDesk and tell IT.",
   'engine.not_configured': "No registry connection is configured. Enter the MIIS endpoint and credentials in the registry connection settings.",
