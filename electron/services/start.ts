@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { RunMode } from '../api';
 import type { LocalStore } from '../store';
-import { createSyncController } from '../../sync/engine/controller';
+import { createSyncController } from './engine-controller';
 import { startRegistrySimulator } from '../../sync/sim/simulator';
 import { createHandlers, type HandlerTable } from '../handlers';
 import { InFlight, createAppServices, type AppServices, type AppServicesOptions } from './app-services';

@@ -1,6 +1,6 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createSyncController } from '../../../sync';
+import { createSyncController } from '../../../electron/services/engine-controller';
 import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
 import { Reporting } from '../../../electron/services/reporting';
 import { CodeListsProvider } from '../../../renderer/src/app/CodeLists';
