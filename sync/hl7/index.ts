@@ -15,3 +15,4 @@ export * from './value-sets';
 export * from './query';
 export * from './query-forecast';
 export * from './batch';
+export * from './observations';
