@@ -7,6 +7,9 @@ import { EVENT_CHANNELS } from './api/channels';
 import { registerIpc, windowSessionId } from './ipc';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol/app-protocol';
 import { loadDataKey } from './relay/data-key';
+import { ConfigError, loadConfig } from './services/config';
+import { modeFiles } from './services/mode-files';
+import { StoreKeyError, openStoreKey } from './services/store-key';
 import { BackendRelay, type BackendChild } from './relay/relay';
 import { respondWithSecurityHeaders } from './security/csp';
 import { isAllowedRequest, isSafeExternalUrl } from './security/requests';
@@ -33,7 +36,7 @@ const dataDir = () => app.getPath('userData');
 function nativeBinding(): string | undefined {
   if (app.isPackaged || !process.versions.electron) return undefined;
   const tree = `electron-${process.versions.electron}-${process.platform}-${process.arch}`;
-  return join(__dirname, '..', 'build', '.native', tree, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  return join(__dirname, '..', 'build', '.native', tree, 'node_modules', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node');
 }
 let relay: BackendRelay | undefined;
 let mainWindow: BrowserWindow | undefined;
@@ -59,7 +62,7 @@ function utilityBackend(): BackendChild {
   };
 }
 
-function backendInit(extra: Partial<BackendInit> = {}): BackendInit {
+function backendInit(extra: Partial<BackendInit> = {}, storeKey?: Buffer): BackendInit {
   const i = process.argv.indexOf('--config');
   const configPath = i >= 0 ? process.argv[i + 1] : undefined;
   const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined;
@@ -70,6 +73,7 @@ function backendInit(extra: Partial<BackendInit> = {}): BackendInit {
     dataKey: loadDataKey(dataDir(), safeStorage).toString('base64'),
     protection: backend ? { available: safeStorage.isEncryptionAvailable(), backend } : { available: safeStorage.isEncryptionAvailable() },
     info: { name: app.getName(), version: app.getVersion(), platform: process.platform },
+    ...(storeKey ? { storeKey: storeKey.toString('base64') } : {}),
     ...extra,
   };
 }
@@ -117,10 +121,35 @@ async function start(): Promise<void> {
   if (binding && !existsSync(binding)) {
     return fatal('DoseDesk cannot start', `The SQLite module built for Electron is missing (${binding}). Run "npm run build:native" once (npm start does it for you).`);
   }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) return fatal('DoseDesk configuration problem', `IT needs to fix the DoseDesk configuration file:\n\n${err.message}`);
+    throw err;
+  }
+  // The database key is unwrapped here, where safeStorage is, and handed to the backend.
+  let storeKey;
+  try {
+    const files = modeFiles(dataDir());
+    const opened = openStoreKey({ dir: dataDir(), safeStorage, databases: [files.production, files.training], escrowFolder: config.storage.keyEscrowFolder });
+    storeKey = opened.key;
+    if (opened.recoveryKey && !opened.escrowedAt) {
+      await dialog.showMessageBox({
+        type: 'info',
+        title: 'DoseDesk recovery key',
+        message: 'Write down or print this recovery key and keep it locked away. It is shown only this once.',
+        detail: `${opened.recoveryKey}\n\nWith it, the DoseDesk database opens on another computer or after this computer's keychain is lost.`,
+      });
+    }
+  } catch (err) {
+    if (err instanceof StoreKeyError) return fatal('DoseDesk is locked', err.message);
+    throw err;
+  }
   let windowsOpen = false;
   relay = new BackendRelay({
     spawn: utilityBackend,
-    init: backendInit(),
+    init: backendInit({}, storeKey),
     onEvent: (channel, event, sessionId) => {
       if (channel === 'sync') broadcast(EVENT_CHANNELS.sync, event);
       else if (sessionId) sendSessionEvent(sessionId, event);

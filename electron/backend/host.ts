@@ -56,6 +56,7 @@ export function createBackendHost(options: BackendHostOptions): (raw: unknown) =
     const engine = init.engine;
     const app = await startApp({
       dataDir: init.dataDir,
+      ...(init.storeKey ? { storeKey: Buffer.from(init.storeKey, 'base64') } : {}),
       nativeBinding: init.nativeBinding,
       config,
       safeStorage,

@@ -14,6 +14,8 @@ export interface BackendInit {
    * wrapped by Electron's safeStorage (which only main can reach) and unwraps it at start.
    */
   dataKey: string;
+  /** base64 of the database key (SQLCipher), unwrapped by main from the keychain (services/store-key.ts). */
+  storeKey?: string;
   /** What Electron's safeStorage said about the OS keychain (the settings screen shows it). */
   protection: { available: boolean; backend?: string };
   info: { name: string; version: string; platform: string };

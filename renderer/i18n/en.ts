@@ -543,6 +543,7 @@ export const en = {
   'engine.store_durability': "Reporting stopped: the DoseDesk database refused a change ({detail}). DoseDesk keeps trying by itself; if this message stays, tell IT.",
   'engine.store_not_found': "Reporting stopped: the DoseDesk database refused a change ({detail}). DoseDesk keeps trying by itself; if this message stays, tell IT.",
   'engine.store_conflict': "Reporting stopped: the DoseDesk database refused a change ({detail}). DoseDesk keeps trying by itself; if this message stays, tell IT.",
+  'engine.store_locked': "Reporting stopped: DoseDesk cannot unlock its database ({detail}). An administrator enters the recovery key; tell IT.",
   'engine.store_error': "The outcome for message {controlId} could not be saved: {detail}",
   'engine.engine_error': "Reporting stopped because of an unexpected error ({detail}). DoseDesk keeps trying by itself; if this message stays, restart DoseDesk and tell IT.",
   'engine.not_configured': "No registry connection is configured. Enter the MIIS endpoint and credentials in the registry connection settings.",
@@ -628,6 +629,12 @@ export const en = {
   'conditions.contraindicated': '{group}: contraindicated: {reasons}',
   'conditions.completeBecause': '{group}: complete for {reasons}',
   'conditions.laterBecause': '{group}: next dose later, for {reasons}',
+  // Due panel: why a dose is due or not (issue 17)
+  'due.because': 'Due because: {reasons}',
+  'due.contraindicatedBecause': 'Contraindicated: {reasons}',
+  'due.reasonSince': '{title}, recorded {date}',
+  'recall.condition': 'Condition',
+  'recall.anyCondition': 'Any condition or none',
 } satisfies Record<string, string | Plural>;
 
 export type MessageKey = keyof typeof en;

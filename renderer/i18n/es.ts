@@ -219,6 +219,7 @@ export const es: Catalog = {
   'engine.store_durability': "El envío se detuvo: la base de datos de DoseDesk rechazó un cambio ({detail}). DoseDesk sigue intentándolo solo; si este mensaje no desaparece, avise a TI.",
   'engine.store_not_found': "El envío se detuvo: la base de datos de DoseDesk rechazó un cambio ({detail}). DoseDesk sigue intentándolo solo; si este mensaje no desaparece, avise a TI.",
   'engine.store_conflict': "El envío se detuvo: la base de datos de DoseDesk rechazó un cambio ({detail}). DoseDesk sigue intentándolo solo; si este mensaje no desaparece, avise a TI.",
+  'engine.store_locked': "El envío se detuvo: DoseDesk no puede desbloquear su base de datos ({detail}). Un administrador debe introducir la clave de recuperación; avise a TI.",
   'engine.store_error': "No se pudo guardar el resultado del mensaje {controlId}: {detail}",
   'engine.engine_error': "El envío se detuvo por un error inesperado ({detail}). DoseDesk sigue intentándolo solo; si este mensaje no desaparece, reinicie DoseDesk y avise a TI.",
   'engine.not_configured': "No hay ninguna conexión al registro configurada. Introduzca la dirección y las credenciales de MIIS en la configuración de conexión al registro.",
@@ -304,4 +305,10 @@ export const es: Catalog = {
   'conditions.contraindicated': '{group}: contraindicada: {reasons}',
   'conditions.completeBecause': '{group}: completa para {reasons}',
   'conditions.laterBecause': '{group}: próxima dosis más adelante, por {reasons}',
+  // Due panel: why a dose is due or not (issue 17)
+  'due.because': 'Indicada por: {reasons}',
+  'due.contraindicatedBecause': 'Contraindicada: {reasons}',
+  'due.reasonSince': '{title}, registrado el {date}',
+  'recall.condition': 'Condición',
+  'recall.anyCondition': 'Con o sin condición',
 };

@@ -185,6 +185,7 @@ export const pt: Catalog = {
   'engine.store_durability': "O envio parou: o banco de dados do DoseDesk recusou uma alteração ({detail}). O DoseDesk continua tentando sozinho; se esta mensagem não sumir, avise a TI.",
   'engine.store_not_found': "O envio parou: o banco de dados do DoseDesk recusou uma alteração ({detail}). O DoseDesk continua tentando sozinho; se esta mensagem não sumir, avise a TI.",
   'engine.store_conflict': "O envio parou: o banco de dados do DoseDesk recusou uma alteração ({detail}). O DoseDesk continua tentando sozinho; se esta mensagem não sumir, avise a TI.",
+  'engine.store_locked': "O envio parou: o DoseDesk não consegue desbloquear seu banco de dados ({detail}). Um administrador deve digitar a chave de recuperação; avise a TI.",
   'engine.store_error': "Não foi possível salvar o resultado da mensagem {controlId}: {detail}",
   'engine.engine_error': "O envio parou por causa de um erro inesperado ({detail}). O DoseDesk continua tentando sozinho; se esta mensagem não sumir, reinicie o DoseDesk e avise a TI.",
   'engine.not_configured': "Nenhuma conexão com o registro está configurada. Informe o endereço e as credenciais do MIIS nas configurações de conexão com o registro.",
@@ -270,4 +271,10 @@ export const pt: Catalog = {
   'conditions.contraindicated': '{group}: contraindicada: {reasons}',
   'conditions.completeBecause': '{group}: completa para {reasons}',
   'conditions.laterBecause': '{group}: próxima dose mais tarde, por {reasons}',
+  // Due panel: why a dose is due or not (issue 17)
+  'due.because': 'Indicada por: {reasons}',
+  'due.contraindicatedBecause': 'Contraindicada: {reasons}',
+  'due.reasonSince': '{title}, registrado em {date}',
+  'recall.condition': 'Condição',
+  'recall.anyCondition': 'Com ou sem condição',
 };

@@ -98,7 +98,7 @@ const h = vi.hoisted(() => {
   const electron = {
     app,
     BrowserWindow,
-    dialog: { showErrorBox: (title: string, message: string) => state.errorBoxes.push([title, message]) },
+    dialog: { showErrorBox: (title: string, message: string) => state.errorBoxes.push([title, message]), showMessageBox: async () => ({ response: 0 }) },
     ipcMain: {
       handle: (channel: string, listener: Listener) => state.ipcHandlers.set(channel, listener),
       removeHandler: (channel: string) => state.ipcHandlers.delete(channel),
