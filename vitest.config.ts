@@ -19,7 +19,10 @@ export default defineConfig({
     outputFile: process.env.VITEST_JSON_REPORT ? { json: process.env.VITEST_JSON_REPORT } : undefined,
     projects: [
       {
-        resolve: { alias: { electron: electronStub } },
+        // The store opens files through better-sqlite3-multiple-ciphers (electron/store/driver.ts).
+        // A test's own second connection must use the same SQLite library: two copies of SQLite
+        // in one process do not see each other's POSIX locks, so a "busy" test would pass through.
+        resolve: { alias: { electron: electronStub, 'better-sqlite3': 'better-sqlite3-multiple-ciphers' } },
         test: {
           name: 'node',
           globals: true,

@@ -25,7 +25,7 @@ const config = {
   asar: true,
   // Native modules cannot load from inside an ASAR archive.
   asarUnpack: ['**/*.node'],
-  // The Node build of better-sqlite3 stays in node_modules for `npm test`; the Electron-ABI
+  // The Node build of better-sqlite3-multiple-ciphers stays in node_modules for `npm test`; the Electron-ABI
   // build comes from a separate tree (build/scripts/build-native.ts) and is placed by afterPack.
   npmRebuild: false,
   nodeGypRebuild: false,

@@ -11,6 +11,7 @@ import { lotInputSchema, type Lot } from './domain/lot';
 import { patientInputSchema, type Patient } from './domain/patient';
 import { passwordSchema, role, userInputSchema, usernameSchema, type Role, type User } from './domain/user';
 import { conditionsContract } from './api/conditions';
+import { reportsContract } from './api/reports';
 
 // The API contract between the renderer and the main process: every call the renderer may
 // make, with its input schema, output schema and who may make it. ipc.ts registers exactly
@@ -686,6 +687,7 @@ export const contract = {
   'store.diagnostics': spec({ input: none, output: custom<StoreDiagnostics>(), access: ADMIN }),
 
   ...conditionsContract,
+  ...reportsContract,
 } as const;
 
 export type Contract = typeof contract;

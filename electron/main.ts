@@ -11,7 +11,9 @@ import { isAllowedRequest, isSafeExternalUrl } from './security/requests';
 import { APP_ENTRY_URL, createMainWindow, denyAllPermissions, hardenWebContents, type WebContentsLike } from './security/window';
 import type { AppServices } from './services/app-services';
 import { ConfigError, loadConfig } from './services/config';
+import { modeFiles } from './services/mode-files';
 import { startApp, type StartedApp } from './services/start';
+import { StoreKeyError, openStoreKey } from './services/store-key';
 import { createUpdateController } from './updates/updater';
 
 // The only module that imports electron. It wires the app's lifecycle to plain modules:
@@ -34,7 +36,7 @@ const dataDir = () => app.getPath('userData');
 function nativeBinding(): string | undefined {
   if (app.isPackaged || !process.versions.electron) return undefined;
   const tree = `electron-${process.versions.electron}-${process.platform}-${process.arch}`;
-  return join(__dirname, '..', 'build', '.native', tree, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  return join(__dirname, '..', 'build', '.native', tree, 'node_modules', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node');
 }
 let started: StartedApp | undefined;
 let mainWindow: BrowserWindow | undefined;
@@ -85,9 +87,28 @@ async function start(): Promise<void> {
   if (binding && !existsSync(binding)) {
     return fatal('DoseDesk cannot start', `The SQLite module built for Electron is missing (${binding}). Run "npm run build:native" once (npm start does it for you).`);
   }
+  // The database key is unwrapped here, where safeStorage is, and handed to the store.
+  let storeKey;
+  try {
+    const files = modeFiles(dataDir());
+    const opened = openStoreKey({ dir: dataDir(), safeStorage, databases: [files.production, files.training], escrowFolder: config.storage.keyEscrowFolder });
+    storeKey = opened.key;
+    if (opened.recoveryKey && !opened.escrowedAt) {
+      await dialog.showMessageBox({
+        type: 'info',
+        title: 'DoseDesk recovery key',
+        message: 'Write down or print this recovery key and keep it locked away. It is shown only this once.',
+        detail: `${opened.recoveryKey}\n\nWith it, the DoseDesk database opens on another computer or after this computer's keychain is lost.`,
+      });
+    }
+  } catch (err) {
+    if (err instanceof StoreKeyError) return fatal('DoseDesk is locked', err.message);
+    throw err;
+  }
   try {
     started = await startApp({
       dataDir: dataDir(),
+      storeKey,
       nativeBinding: binding,
       config,
       safeStorage,

@@ -112,6 +112,12 @@ export const dosedeskApi = {
     update: call('conditions.update'),
     remove: call('conditions.remove'),
   },
+  reports: {
+    dosesGiven: call('reports.dosesGiven'),
+    compliance: call('reports.compliance'),
+    lotUsage: call('reports.lotUsage'),
+    byClinician: call('reports.byClinician'),
+  },
   onSyncStatus: subscribe<SyncEvent>(EVENT_CHANNELS.sync),
   onSessionChange: subscribe<SessionEvent>(EVENT_CHANNELS.session),
 } satisfies Api;

@@ -1,4 +1,4 @@
-// electron-builder afterPack: place the Electron-ABI build of better-sqlite3 (made in a separate
+// electron-builder afterPack: place the Electron-ABI build of better-sqlite3-multiple-ciphers, the encrypting SQLite (made in a separate
 // tree by build/scripts/build-native.ts) into app.asar.unpacked, replacing the Node-ABI binary
 // that came along from node_modules, then verify the ABI of what will ship.
 // DOSEDESK_LAYOUT_ONLY=1 (the offline layout test with a stand-in Electron) skips the swap: such
@@ -9,7 +9,7 @@ const { copyFileSync, existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { assertAddonAbi } = require('./native-abi.cjs');
 
-const ADDON = path.join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+const ADDON = path.join('node_modules', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node');
 
 function resourcesDir(context) {
   if (context.electronPlatformName === 'darwin' || context.electronPlatformName === 'mas') {
@@ -31,13 +31,13 @@ exports.default = async function afterPack(context) {
   const source = path.join(nativeTreeFor(electronVersion, context.electronPlatformName, arch), ADDON);
   if (!existsSync(source)) {
     throw new Error(
-      `No Electron build of better-sqlite3 at ${source}. Run \`npm run build:native -- --platform ${context.electronPlatformName} --arch ${arch}\` first (it needs Electron's headers from the internet).`,
+      `No Electron build of better-sqlite3-multiple-ciphers at ${source}. Run \`npm run build:native -- --platform ${context.electronPlatformName} --arch ${arch}\` first (it needs Electron's headers from the internet).`,
     );
   }
-  assertAddonAbi(source, abi, 'The Electron build of better-sqlite3');
+  assertAddonAbi(source, abi, 'The Electron build of better-sqlite3-multiple-ciphers');
   const target = path.join(resourcesDir(context), 'app.asar.unpacked', ADDON);
   copyFileSync(source, target);
-  assertAddonAbi(target, abi, 'The packaged better-sqlite3');
+  assertAddonAbi(target, abi, 'The packaged better-sqlite3-multiple-ciphers');
 };
 
 exports.nativeTreeFor = nativeTreeFor;

@@ -50,7 +50,7 @@ export async function buildMain(options: BuildMainOptions = {}): Promise<BuildMa
       platform: 'node',
       target: NODE_TARGET,
       // Native and Electron-provided modules stay outside the bundle (better-sqlite3 is unpacked from the asar).
-      external: ['electron', 'better-sqlite3'],
+      external: ['electron', 'better-sqlite3', 'better-sqlite3-multiple-ciphers'],
     }),
     build({
       ...common,

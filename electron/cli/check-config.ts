@@ -10,7 +10,8 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../store/driver';
 import type { RunMode, SettingsValues } from '../api';
 import { ConfigError, defaultConfigPath, loadConfig, type MachineConfig } from '../services/config';
 import { CREDENTIALS_KEY, CredentialStore, type RegistryCredentials, type SafeStorageLike } from '../services/credentials';
@@ -203,7 +204,7 @@ function checkDatabase(dbPath: string, print: (line: string) => void, nativeBind
   let db: Database.Database | undefined;
   try {
     // Read-only: a check must never migrate, repair or create anything.
-    db = new Database(dbPath, { readonly: true, fileMustExist: true, nativeBinding });
+    db = openDatabase(dbPath, { readonly: true, fileMustExist: true, nativeBinding });
     const version = Number(db.pragma('user_version', { simple: true }));
     const problems = fullIntegrityCheck(db);
     if (problems.length) {

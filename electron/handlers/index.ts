@@ -8,6 +8,7 @@ import { forecastHandlers } from './forecast';
 import { guard } from './guard';
 import { inventoryHandlers } from './inventory';
 import { patientHandlers } from './patients';
+import { reportHandlers } from './reports';
 import { settingsHandlers } from './settings';
 import { storeHandlers } from './store';
 import { syncHandlers } from './sync';
@@ -34,6 +35,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     ...settingsHandlers(services),
     ...storeHandlers(services),
     ...conditionHandlers(services),
+    ...reportHandlers(services),
   };
   const table: Partial<Record<MethodName, unknown>> = {};
   for (const method of METHOD_NAMES) table[method] = guard(services, method, impls[method] as never);

@@ -80,6 +80,13 @@ export const machineConfigSchema = z.strictObject({
   /** The HTTPS folder IT hosts with the signed installers and latest.yml/beta.yml. */
   updateFeedUrl: z.url({ protocol: /^https$/, message: 'must be an https URL (the folder holding latest.yml)' }).optional(),
   ui: z.strictObject({ theme: z.enum(THEMES).optional(), textScale: shape['ui.textScale'].optional() }).optional(),
+  /** The encrypted store's key escrow and the backup folder (a network share or USB disk). */
+  storage: z
+    .strictObject({
+      keyEscrowFolder: z.string().trim().min(1, { message: 'must name a folder' }).optional(),
+      backupFolder: z.string().trim().min(1, { message: 'must name a folder' }).optional(),
+    })
+    .optional(),
   /** Settings each user may override for themselves. */
   allowUserOverride: z.array(z.enum(USER_OVERRIDABLE_KEYS, { message: `may list only ${USER_OVERRIDABLE_KEYS.join(', ')}` })).optional(),
 });
@@ -95,6 +102,8 @@ export interface MachineConfig {
   /** Where updates come from; without it the app does not update itself. */
   updateFeedUrl?: string;
   allowUserOverride: SettingKey[];
+  /** Where the recovery key is deposited at setup (instead of showing it), and where backups go. */
+  storage: { keyEscrowFolder?: string; backupFolder?: string };
 }
 
 export class ConfigError extends Error {
@@ -109,7 +118,7 @@ export class ConfigError extends Error {
 
 /** Parses the file's text (pure). `text === undefined` means the file does not exist. */
 export function parseConfig(path: string, text: string | undefined): MachineConfig {
-  if (text === undefined) return { path, found: false, fixed: {}, allowUserOverride: [] };
+  if (text === undefined) return { path, found: false, fixed: {}, allowUserOverride: [], storage: {} };
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -152,7 +161,7 @@ export function parseConfig(path: string, text: string | undefined): MachineConf
     const missing = (['registry.endpointUrl', 'registry.vaccinePin', 'registry.facilityId'] as const).filter((k) => !fixed[k]);
     if (missing.length) throw new ConfigError(path, missing.map((k) => `${k} is required when mode is "production"`));
   }
-  return { path, found: true, mode: c.mode, fixed, updateFeedUrl: c.updateFeedUrl, allowUserOverride: [...new Set(c.allowUserOverride ?? [])] };
+  return { path, found: true, mode: c.mode, fixed, updateFeedUrl: c.updateFeedUrl, allowUserOverride: [...new Set(c.allowUserOverride ?? [])], storage: { ...c.storage } };
 }
 
 /** Reads and validates the file at start. A missing file is fine (defaults, training mode). */

@@ -1,5 +1,6 @@
 import { writeTransactions } from '../store/transactions';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../store/driver';
 import { createAudit } from '../store/audit';
 import type { StoreContext } from '../store/context';
 import { newControlId, newRecordId } from '../store/ids';
@@ -29,7 +30,7 @@ export interface SideConnection {
 
 export function openSideConnection(path: string, options: SideConnectionOptions = {}): SideConnection {
   const now = options.now ?? (() => new Date());
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true, nativeBinding: options.nativeBinding });
+  const db = openDatabase(path, { readonly: options.readonly ?? false, fileMustExist: true, nativeBinding: options.nativeBinding });
   try {
     if (!options.readonly) {
       db.pragma('synchronous = FULL');

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { RunMode } from '../api';
 import type { LocalStore } from '../store';
+import { installStoreKey, type StoreKey } from '../store/driver';
 import { createSyncController } from '../../sync/engine/controller';
 import { startRegistrySimulator } from '../../sync/sim/simulator';
 import { createHandlers, type HandlerTable } from '../handlers';
@@ -33,6 +34,11 @@ export interface StartAppOptions extends Omit<AppServicesOptions, 'store' | 'con
   reporting?: boolean;
   /** See OpenStoreOptions.nativeBinding. */
   nativeBinding?: string;
+  /**
+   * The database key from store-key.ts (main unwraps it with safeStorage). Without it the files
+   * stay plaintext: only tests of code that does not care start that way.
+   */
+  storeKey?: StoreKey;
   /** Tests: the training simulator, the engine and the transport (defaults are the real ones). */
   startSimulator?: StartSimulator;
   createController?: (parts: ControllerParts) => SyncController;
@@ -51,8 +57,20 @@ export interface StartedApp {
 }
 
 export async function startApp(options: StartAppOptions): Promise<StartedApp> {
-  const { dataDir, config, reporting: withReporting = true, nativeBinding, startSimulator, createController, makeTransport, ...rest } = options;
-  const files = modeFiles(dataDir);
+  const files = modeFiles(options.dataDir);
+  // Every connection to either mode's file (side connections, carry-over, backups) uses it.
+  const uninstallKey = installStoreKey(options.storeKey);
+  try {
+    return await startWithKey(options, files, uninstallKey);
+  } catch (err) {
+    uninstallKey();
+    throw err;
+  }
+}
+
+async function startWithKey(options: StartAppOptions, files: ModeFiles, uninstallKey: () => void): Promise<StartedApp> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the folder and key were used above; the rest goes to the services
+  const { dataDir, storeKey, config, reporting: withReporting = true, nativeBinding, startSimulator, createController, makeTransport, ...rest } = options;
   const storeOptions = { now: rest.now, nativeBinding };
   const mode = prepareStartMode(files, config, storeOptions);
   const store = new SwitchableStore(openWithAccounts(files, mode, config, storeOptions));
@@ -107,6 +125,7 @@ export async function startApp(options: StartAppOptions): Promise<StartedApp> {
       await services.inFlight.idle();
       await (reporting ? reporting.stop() : services.sync.stop());
       store.close();
+      uninstallKey();
     },
   };
 }

@@ -10,7 +10,7 @@ import type { StoreDiagnostics } from '../store/diagnostics';
 // The sync engine is never given this store: an engine works on its own file from start to
 // stop, so what it recovers or sends always belongs to its mode.
 
-type Repos = Pick<LocalStore, 'patients' | 'doses' | 'lots' | 'clinicians' | 'users' | 'outbox' | 'workQueue' | 'audit' | 'settings' | 'observations'>;
+type Repos = Pick<LocalStore, 'patients' | 'doses' | 'lots' | 'clinicians' | 'users' | 'outbox' | 'workQueue' | 'audit' | 'settings' | 'observations' | 'reports'>;
 
 export class SwitchableStore implements LocalStore {
   readonly patients: LocalStore['patients'];
@@ -23,6 +23,7 @@ export class SwitchableStore implements LocalStore {
   readonly audit: LocalStore['audit'];
   readonly settings: LocalStore['settings'];
   readonly observations: LocalStore['observations'];
+  readonly reports: LocalStore['reports'];
 
   constructor(private current: LocalStore) {
     this.patients = this.forward('patients');
@@ -35,6 +36,7 @@ export class SwitchableStore implements LocalStore {
     this.audit = this.forward('audit');
     this.settings = this.forward('settings');
     this.observations = this.forward('observations');
+    this.reports = this.forward('reports');
   }
 
   /** The database in use now. */

@@ -1,6 +1,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase, type StoreKey } from './driver';
+import { StoreError } from './errors';
 
 // The copies DoseDesk writes beside its database before changing the schema. A copy is written
 // under a temporary name, fsynced, opened again and checked against the live file (integrity,
@@ -95,11 +97,11 @@ function errorText(err: unknown): string {
  * the page structure (quick_check, or the full integrity_check), the version, and that it has
  * tables (a 0-byte or cut-off copy opens as an empty database).
  */
-export function checkBackup(backup: BackupFile, options: { nativeBinding?: string; full?: boolean } = {}): CheckedBackup {
+export function checkBackup(backup: BackupFile, options: { nativeBinding?: string; full?: boolean; key?: StoreKey } = {}): CheckedBackup {
   if (backup.sizeBytes === 0) return { ...backup, verified: false, failure: 'damaged', problem: 'the file is empty (0 bytes)' };
   let db: Database.Database | undefined;
   try {
-    db = new Database(backup.path, { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding });
+    db = openDatabase(backup.path, { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding, key: options.key });
     const rows = db.pragma(options.full ? 'integrity_check(3)' : 'quick_check(3)') as Record<string, string>[];
     const results = rows.map((r) => Object.values(r)[0] ?? '');
     if (results.length !== 1 || results[0] !== 'ok') return { ...backup, verified: false, failure: 'damaged', problem: `damaged (${results.join('; ')})` };
@@ -109,6 +111,8 @@ export function checkBackup(backup: BackupFile, options: { nativeBinding?: strin
     if (tables === 0) return { ...backup, verified: false, failure: 'damaged', problem: 'it holds no tables (an empty or cut-off copy)' };
     return { ...backup, verified: true };
   } catch (err) {
+    // Without this installation's key a backup cannot be judged; it is never set aside for it.
+    if (err instanceof StoreError && err.kind === 'locked') return { ...backup, verified: false, failure: 'unreadable', problem: `could not be opened (${errorText(err)})` };
     const code = (err as { code?: unknown }).code;
     const damaged = typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
     return { ...backup, verified: false, failure: damaged ? 'damaged' : 'unreadable', problem: `${damaged ? 'not a whole database' : 'could not be opened'} (${errorText(err)})` };
@@ -118,7 +122,7 @@ export function checkBackup(backup: BackupFile, options: { nativeBinding?: strin
 }
 
 /** Every backup of `file`, newest first, each checked now. */
-export function checkedBackups(file: string, options: { nativeBinding?: string } = {}): CheckedBackup[] {
+export function checkedBackups(file: string, options: { nativeBinding?: string; key?: StoreKey } = {}): CheckedBackup[] {
   return listBackups(file).map((b) => checkBackup(b, options));
 }
 
@@ -148,6 +152,10 @@ function fsyncPath(path: string, flags: 'r' | 'r+'): void {
   }
 }
 
+export function fsyncFile(path: string): void {
+  fsyncPath(path, 'r+');
+}
+
 /** Makes a rename durable. Windows cannot open a folder to fsync it; NTFS journals the rename. */
 export function fsyncFolder(dir: string): void {
   if (process.platform === 'win32') return;
@@ -173,7 +181,7 @@ function removePartials(file: string): void {
  * SQLite or file-system error as is (the caller classifies it), or a BackupError when the copy
  * does not match the live file; either way no `.bak` is left behind.
  */
-export function writeVerifiedBackup(db: Database.Database, file: string, schema: { from: number; to: number }, options: { now: Date; nativeBinding?: string }): string {
+export function writeVerifiedBackup(db: Database.Database, file: string, schema: { from: number; to: number }, options: { now: Date; nativeBinding?: string; key?: StoreKey }): string {
   removePartials(file);
   const final = backupPathFor(file, schema.from, schema.to, options.now);
   const partial = `${final}${PARTIAL}`;
@@ -184,7 +192,7 @@ export function writeVerifiedBackup(db: Database.Database, file: string, schema:
     // and the backup is refused rather than trusted.
     const expected = tableCounts(db);
     fsyncPath(partial, 'r+');
-    const copy = new Database(partial, { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding });
+    const copy = openDatabase(partial, { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding, key: options.key });
     try {
       const check = copy.pragma('integrity_check(3)', { simple: true });
       if (check !== 'ok') throw new BackupError(`the copy is damaged (${String(check)})`);
@@ -217,7 +225,7 @@ export interface PruneOutcome {
  * that is not a whole copy (a cut-off file an older DoseDesk left) is renamed to end in
  * `.damaged`, so nobody restores it; one that merely could not be opened now is left alone.
  */
-export function pruneBackups(file: string, options: { nativeBinding?: string; keep?: number } = {}): PruneOutcome {
+export function pruneBackups(file: string, options: { nativeBinding?: string; keep?: number; key?: StoreKey } = {}): PruneOutcome {
   const keep = Math.max(1, options.keep ?? BACKUPS_KEPT);
   const outcome: PruneOutcome = { removed: [], setAside: [] };
   let kept = 0;

@@ -14,6 +14,8 @@ export const STORE_ERROR_KINDS = [
   'io',
   'not_found',
   'conflict',
+  /** Encrypted, and the key is missing or does not open it (driver.ts): never a new empty file. */
+  'locked',
 ] as const;
 export type StoreErrorKind = (typeof STORE_ERROR_KINDS)[number];
 
@@ -30,7 +32,7 @@ export class StoreError extends Error {
   }
 }
 
-const ADVICE: Record<Exclude<StoreErrorKind, 'newer_version' | 'not_found' | 'conflict'>, string> = {
+const ADVICE: Record<Exclude<StoreErrorKind, 'newer_version' | 'not_found' | 'conflict' | 'locked'>, string> = {
   corrupt:
     'The DoseDesk database file is damaged. Nothing was saved. Do not delete or replace the file: close DoseDesk and call IT; DoseDesk names the backup it checked and found whole on its damage screen and in --check-config.',
   read_only:

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { StoreKey } from './driver';
 import { BackupError, pruneBackups, writeVerifiedBackup } from './backups';
 import { StoreError, classifyError } from './errors';
 import type { Migration } from './migrations';
@@ -30,6 +31,8 @@ export interface MigrateOptions {
   nativeBinding?: string;
   /** Raised when the live file fails its integrity check before an upgrade (see open-store). */
   damaged?: (detail: string) => Error;
+  /** The database's key, so the backup is checked through a keyed second connection. */
+  key?: StoreKey;
 }
 
 export interface MigrationOutcome {
@@ -64,7 +67,7 @@ export function migrate(db: Database, file: string, migrations: readonly Migrati
       throw options.damaged?.(detail) ?? new StoreError('corrupt', `The DoseDesk database file is damaged (${detail}).`, { code: 'SQLITE_CORRUPT' });
     }
     try {
-      backupPath = writeVerifiedBackup(db, file, { from: seen, to }, { now: (options.now ?? (() => new Date()))(), nativeBinding: options.nativeBinding });
+      backupPath = writeVerifiedBackup(db, file, { from: seen, to }, { now: (options.now ?? (() => new Date()))(), nativeBinding: options.nativeBinding, key: options.key });
     } catch (err) {
       if (err instanceof BackupError) {
         throw new StoreError('io', `DoseDesk did not upgrade its database, because the backup it takes first could not be verified (${err.message}). Nothing was changed. Start DoseDesk again; if this keeps happening, ask IT to check the disk.`, { cause: err });
@@ -73,7 +76,7 @@ export function migrate(db: Database, file: string, migrations: readonly Migrati
     }
     logger?.info('store: backed up database before migrating', { from: seen, to, backupPath });
     try {
-      const pruned = pruneBackups(file, { nativeBinding: options.nativeBinding });
+      const pruned = pruneBackups(file, { nativeBinding: options.nativeBinding, key: options.key });
       if (pruned.removed.length || pruned.setAside.length) logger?.info('store: pruned old backups', { removed: pruned.removed, setAside: pruned.setAside });
     } catch (err) {
       // Old backups left in place cost disk space, not data; the upgrade goes on.

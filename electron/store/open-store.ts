@@ -1,5 +1,7 @@
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { installedStoreKey, openDatabase, type StoreKey } from './driver';
+import { ensureEncrypted } from './encrypt';
 import { createAudit } from './audit';
 import { createClinicianRepo } from './clinicians';
 import type { StoreContext } from './context';
@@ -13,6 +15,7 @@ import { writeTransactions } from './transactions';
 import { createLotRepo } from './lots';
 import { migrate, type MigrateOptions, type StoreLogger } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
+import { createReportRepo } from './reports';
 import { createObservationRepo } from './observations';
 import { createOutboxRepo } from './outbox';
 import { createPatientRepo, type PatientImport } from './patients';
@@ -45,6 +48,11 @@ export interface OpenStoreOptions {
    * Node build that the tests and benchmarks use.
    */
   nativeBinding?: string;
+  /**
+   * The database key (services/store-key.ts); without it the key installed in driver.ts is used,
+   * and with neither the file is plaintext (tests of code that does not care).
+   */
+  key?: StoreKey;
 }
 
 /** The store as this module builds it: the contract plus the bulk patient import. */
@@ -155,7 +163,9 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
   const now = options.now ?? (() => new Date());
   const platform = options.platform ?? process.platform;
   const migrations = options.migrations ?? MIGRATIONS;
+  const key = options.key ?? installedStoreKey();
   const migrateOptions: MigrateOptions = {
+    key,
     logger: options.logger,
     now,
     nativeBinding: options.nativeBinding,
@@ -163,14 +173,20 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
   };
   if (checkStoreFile(path, { nativeBinding: options.nativeBinding }) === 'first_start') {
     try {
-      createStoreFile(path, (fresh) => migrate(fresh, path, migrations, migrateOptions), { nativeBinding: options.nativeBinding });
+      createStoreFile(path, (fresh) => migrate(fresh, path, migrations, migrateOptions), { nativeBinding: options.nativeBinding, key });
     } catch (err) {
       throw loadFailure(err) ?? classifyError(err, `creating a new database at ${path}`, dirname(path));
+    }
+  } else if (key) {
+    try {
+      ensureEncrypted(path, key, { nativeBinding: options.nativeBinding, logger: options.logger });
+    } catch (err) {
+      throw loadFailure(err) ?? withRecoveryAdvice(classifyError(err, `encrypting the database at ${path} (it was left as it was)`, dirname(path)), path, options.nativeBinding);
     }
   }
   let db: Database.Database;
   try {
-    db = new Database(path, { nativeBinding: options.nativeBinding });
+    db = openDatabase(path, { nativeBinding: options.nativeBinding, key });
   } catch (err) {
     throw loadFailure(err) ?? withRecoveryAdvice(classifyError(err, `opening the database at ${path}`, dirname(path)), path, options.nativeBinding);
   }
@@ -248,6 +264,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): LocalSt
       audit: guarded(auditRepo, 'working with the audit trail', health),
       settings: guarded(createSettingsRepo(ctx), 'working with settings', health),
       observations: guarded(createObservationRepo(ctx), "working with a patient's conditions", health),
+      reports: guarded(createReportRepo(ctx), 'counting for a report', health),
       damage: () => health.damaged,
       waitingAuditRows: () => audit.waiting(),
       diagnostics: () =>

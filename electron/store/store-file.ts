@@ -1,6 +1,7 @@
 import { existsSync, linkSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase, type StoreKey } from './driver';
 import { fsyncFolder, listBackups } from './backups';
 import { damageError } from './damage';
 import { StoreError } from './errors';
@@ -65,12 +66,12 @@ export function checkStoreFile(path: string, options: { nativeBinding?: string }
  * `build` has finished and the connection is closed. If another DoseDesk created the file
  * meanwhile, its file is kept and this one discarded.
  */
-export function createStoreFile(path: string, build: (db: Database.Database) => void, options: { nativeBinding?: string } = {}): void {
+export function createStoreFile(path: string, build: (db: Database.Database) => void, options: { nativeBinding?: string; key?: StoreKey } = {}): void {
   removeAbandoned(path);
   const temp = `${path}${CREATING}${process.pid}`;
   rmSync(temp, { force: true });
   try {
-    const db = new Database(temp, { nativeBinding: options.nativeBinding });
+    const db = openDatabase(temp, { nativeBinding: options.nativeBinding, key: options.key });
     try {
       db.pragma('synchronous = FULL');
       build(db);

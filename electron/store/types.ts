@@ -1,3 +1,4 @@
+import type { ReportRepo } from './reports';
 import type { AuditEntry, AuditInput } from './audit-types';
 import type { StoreDiagnostics } from './diagnostics';
 import type { Clinician, ClinicianInput } from '../domain/clinician';
@@ -391,6 +392,8 @@ export interface Store {
   readonly settings: SettingsRepo;
   /** A patient's CDSi observations (conditions, contraindications, immunity evidence). */
   readonly observations: ObservationRepo;
+  /** The clinic reports: SQL aggregates over the doses given, the outbox and the lots. */
+  readonly reports: ReportRepo;
   /** Schema version after migrations (the highest migration number applied). */
   readonly schemaVersion: number;
   /** The file, its durability settings, integrity checks and backups, for IT (never throws for damage). */

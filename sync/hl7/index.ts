@@ -13,4 +13,6 @@ export * from './datatypes';
 export * from './profile';
 export * from './value-sets';
 export * from './query';
+export * from './query-forecast';
 export * from './batch';
+export * from './observations';

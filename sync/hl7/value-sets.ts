@@ -11,8 +11,11 @@ const sets: Record<string, ReadonlySet<string>> = {
   HL70441_IZ: new Set(['A', 'I', 'L', 'M', 'P', 'U']),
   HL70215_IZ: new Set(['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12']),
   HL70063_IZ: new Set(['BRO', 'CGV', 'CHD', 'EXF', 'FCH', 'FND', 'FTH', 'GRD', 'GRP', 'MTH', 'OTH', 'PAR', 'SCH', 'SEL', 'SIB', 'SIS', 'SPO', 'VAB', 'VAC']),
-  CDCREC_R_IZ: new Set(['1002-5', '2028-9', '2054-5', '2076-8', '2106-3', '2131-1', 'ASKU', 'UNK']),
-  CDCREC_E_IZ: new Set(['2135-2', '2186-5', 'ASKU', 'UNK']),
+  // PHVS_Race_HL7_2x (HL7 table 0005 as the immunization guide binds it, OID
+  // 2.16.840.1.114222.4.11.6065) and the CDC ethnicity group: the OMB categories only, no null
+  // flavour. A patient who declines is sent with the field empty (usage RE).
+  CDCREC_R_IZ: new Set(['1002-5', '2028-9', '2054-5', '2076-8', '2106-3', '2131-1']),
+  CDCREC_E_IZ: new Set(['2135-2', '2186-5']),
   HL70322_IZ: new Set(['CP', 'RE', 'NA', 'PA']),
   HL70323_IZ: new Set(['A', 'U', 'D']),
   NIP001: new Set(['00', '01', '02', '03', '04', '05', '06', '07', '08']),

@@ -65,9 +65,14 @@ export function mshFor(config: Hl7SiteConfig, type: Hl7Field, controlId: string,
   ]);
 }
 
-function codedOrNull(code: string | undefined, text: (c: string) => string, system: string): Hl7Field | undefined {
-  if (!code) return undefined;
-  if (code === 'ASKU' || code === 'UNK') return ce(code, code === 'ASKU' ? 'Asked but unknown' : 'Unknown', CODING_SYSTEM.nullFlavor);
+/**
+ * Race and ethnicity as PID-10/PID-22 carry them. "Asked, declined" and "Unknown" are kept in the
+ * local record (they show the question was asked) but sent as an empty field: the profile's
+ * usage is RE (empty when not known) and its CDCREC value sets hold no null flavour, so `ASKU`
+ * would be a code outside the value set that registries reject (AIRA "fig").
+ */
+function cdcrecOrEmpty(code: string | undefined, text: (c: string) => string, system: string): Hl7Field | undefined {
+  if (!code || code === 'ASKU' || code === 'UNK') return undefined;
   return ce(code, text(code), system);
 }
 
@@ -78,11 +83,11 @@ export function pidSegment(p: Patient, config: Hl7SiteConfig): Hl7Segment {
   if (p.mothersMaidenName) pid.set(6, xpn(p.mothersMaidenName, '', '', '', 'M'));
   pid.set(7, date(p.dob, 'patient.dob'));
   pid.set(8, p.sex);
-  pid.set(10, reps(...p.races.map((r) => codedOrNull(r, label.raceLabel, CODING_SYSTEM.cdcrec))));
+  pid.set(10, reps(...p.races.map((r) => cdcrecOrEmpty(r, label.raceLabel, CODING_SYSTEM.cdcrec))));
   pid.set(11, xad(p.address, config.patientAddressType));
   pid.set(13, reps(xtnPhone(p.phone), xtnEmail(p.email)));
   if (p.preferredLanguage) pid.set(15, ce(p.preferredLanguage, label.languageLabel(p.preferredLanguage), CODING_SYSTEM.hl70296));
-  pid.set(22, codedOrNull(p.ethnicity, label.ethnicityLabel, CODING_SYSTEM.cdcrec));
+  pid.set(22, cdcrecOrEmpty(p.ethnicity, label.ethnicityLabel, CODING_SYSTEM.cdcrec));
   if (p.multipleBirth) {
     pid.set(24, p.multipleBirth.indicator ? 'Y' : 'N');
     if (p.multipleBirth.indicator && p.multipleBirth.order !== undefined) pid.set(25, String(p.multipleBirth.order));

@@ -13,3 +13,4 @@ export { type StoredDose } from './registry-store';
 export { sampleVxu, type SampleVxuOptions } from './sample-vxu';
 export { measureSimulatorCapacity, type CapacityOptions, type CapacityResult } from './capacity';
 export { simulatorEndpointSettings } from './training';
+export { SEEDED_HISTORY, type SeededPatient, type SeededDose, type SeededForecast } from './query-history';

@@ -9,7 +9,7 @@ export const QUIRKS = {
   cantaloupe: 'Dates in the future are accepted (lax date checks).',
   spruce: 'RXR (route) is required: a dose without it is rejected.',
   blackberry: 'The patient address (PID-11) is required: the message is rejected without it.',
-  fig: 'Race (PID-10) and ethnicity (PID-22) must be CDCREC codes: unknown values reject the message.',
+  fig: 'Race (PID-10) and ethnicity (PID-22) must be CDCREC codes: other values (a null flavour such as ASKU included) reject the message; an empty field (declined, usage RE) is accepted.',
   cranberry: 'An update (RXA-21 U) for a dose the registry does not hold is rejected.',
 } as const;
 

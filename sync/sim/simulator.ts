@@ -6,6 +6,8 @@ import { type CdcFaultType } from '../transport/soap-envelope';
 import { FaultPlan, type FaultKind, type FaultSettings } from './faults';
 import { VxuProcessor } from './process-vxu';
 import { type QuirkName } from './quirks';
+import { QueryResponder, isQueryMessage } from './query-responder';
+import { type SeededPatient } from './query-history';
 import { MessageRecorder } from './recorder';
 import { RegistryStore, type StoreStats, type StoredDose } from './registry-store';
 import { buildFaultEnvelope, buildReturnEnvelope, faultHttpStatus, parseSoapRequest, type SoapRequest } from './soap-messages';
@@ -59,6 +61,8 @@ export interface SimulatorOptions {
   registeredLocations?: string[];
   /** Clock for date rules and ACK timestamps. */
   now?: () => Date;
+  /** The history of patients other providers reported, answered to QBP queries (default: the seeded set; [] for none). */
+  history?: readonly SeededPatient[];
 }
 
 export interface ReceivedMessage {
@@ -227,6 +231,8 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
   const plan = new FaultPlan(options.faults);
   const store = new RegistryStore();
   let processor = newProcessor();
+  const segmentEnd = ackEnd === 'lf' ? '\n' : ackEnd === 'crlf' ? '\r\n' : '\r';
+  const queries = new QueryResponder(store, options.history ? { now, segmentEnd, seeded: options.history } : { now, segmentEnd });
   const recorder = options.recordDir ? new MessageRecorder(options.recordDir) : undefined;
   let received: ReceivedMessage[] = [];
   let counters = emptyStats();
@@ -396,6 +402,27 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
     }
     if (Buffer.byteLength(hl7) > maxMessageBytes) {
       sendFault(res, 'MessageTooLargeFault', `The message is ${Buffer.byteLength(hl7)} bytes; the limit is ${maxMessageBytes}.`);
+      return;
+    }
+
+    if (isQueryMessage(hl7)) {
+      // A query reads the registry and stores nothing: no MSH-10 dedupe, no counters of doses.
+      const rsp = queries.answer(hl7);
+      if (entry) entry.outcome = 'processed';
+      if (fault === 'lostAck') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault === 'malformedEnvelope') {
+        const broken = buildReturnEnvelope('submitSingleMessage', rsp);
+        send(res, 200, broken.slice(0, Math.floor(broken.length / 2)));
+        return;
+      }
+      if (fault === 'nonHl7Return') {
+        answer('submitSingleMessage', 'Internal error: the message could not be processed at this time.');
+        return;
+      }
+      answer('submitSingleMessage', rsp);
       return;
     }
 

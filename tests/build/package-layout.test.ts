@@ -70,7 +70,7 @@ describe('the packaged app (linux dir target, stand-in Electron)', () => {
   });
 
   it('unpacks the native SQLite module from the ASAR', () => {
-    expect(existsSync(join(appDir, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
+    expect(existsSync(join(appDir, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
   });
 
   it('points Electron at the bundled main process', async () => {

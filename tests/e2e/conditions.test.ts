@@ -62,6 +62,8 @@ describe.skipIf(!chromiumAvailable())('conditions on the chart in Chromium', () 
     await expect.poll(() => hibRow.textContent()).toContain('Dose 2');
     // One line per reason, naming each group it makes due.
     await expect.poll(() => panel.getByTestId('conditions-effects').textContent()).toMatch(new RegExp(`Hib[^:]*: due because of Anatomical or functional asplenia \\(${daysAgo(200)}\\)`));
+    // The Due panel itself says why the dose is due, with the day the condition began.
+    await expect.poll(() => hibRow.getByTestId('due-because').textContent()).toBe(`Due because: Anatomical or functional asplenia, recorded ${daysAgo(200)}`);
     await env.shot('31-conditions-due-because');
 
     // A reaction to a vaccine component: contraindicated, with the day it was recorded.
@@ -74,10 +76,50 @@ describe.skipIf(!chromiumAvailable())('conditions on the chart in Chromium', () 
     await expect.poll(() => effects.textContent()).toContain(`contraindicated: Adverse reaction to vaccine component (${daysAgo(0)})`);
     // Only groups that would be followed are contraindicated: not a travel vaccine nobody recommends her.
     await expect.poll(() => effects.textContent()).not.toContain('Cholera');
+    // On the Due panel a contraindication is stated, not folded away with the complete groups.
+    const stated = page.getByTestId('due-panel').getByTestId('due-contraindicated');
+    await expect.poll(() => stated.textContent()).toContain(`Contraindicated: Adverse reaction to vaccine component, recorded ${daysAgo(0)}`);
+    await expect.poll(() => page.getByTestId('due-list').locator('tr[data-group="Hib"]').count()).toBe(0);
     await env.shot('32-conditions-contraindicated');
 
     const trail = env.store.audit.list({ entityId: patientId, limit: 100 }).map((a) => a.action);
     expect(trail.filter((a) => a === 'observation.record')).toHaveLength(2);
     expect(trail).toContain('observation.read');
+  });
+
+  it('the recall list narrows to adults with diabetes overdue for HepB', async () => {
+    env = await startEnv();
+    const { page } = env;
+    await firstRunThenSignIn(env);
+    await seedClinic(env, []);
+    // Two adults with no HepB dose, overdue on the adult schedule alike; only one has diabetes.
+    const ids: string[] = [];
+    for (const [mrn, lastName] of [['FR-70101', 'Matos'], ['FR-70102', 'Pires']] as const) {
+      const created = await env.call('patients.create', {
+        patient: {
+          mrn, lastName, firstName: 'Ana', dob: daysAgo(40 * 365), sex: 'F', genderIdentity: 'female', races: ['2106-3'], ethnicity: '2186-5',
+          preferredLanguage: 'eng', address: { street1: '3 Main Street', city: 'Fall River', state: 'MA', zip: '02721' },
+        },
+      });
+      if (!created.ok || !created.value.created) throw new Error(`registering ${lastName} failed: ${JSON.stringify(created)}`);
+      ids.push(created.value.patient.id);
+    }
+    const [diabetic, other] = ids as [string, string];
+    const recorded = await env.call('conditions.record', { patientId: diabetic, observation: { code: '014', startDate: daysAgo(900) } });
+    expect(recorded.ok, JSON.stringify(recorded)).toBe(true);
+
+    await page.getByRole('button', { name: 'Recall' }).click();
+    const recall = page.getByTestId('recall-list');
+    await recall.waitFor();
+    await expect.poll(() => recall.locator(`tr[data-patient-id="${other}"]`).count()).toBeGreaterThan(0);
+
+    await page.getByLabel('Vaccine group').selectOption('HepB');
+    await page.getByLabel('Condition').selectOption('014');
+    await page.getByRole('button', { name: 'Build list' }).click();
+    await expect.poll(() => recall.locator(`tr[data-patient-id="${other}"]`).count()).toBe(0);
+    const row = recall.locator(`tr[data-patient-id="${diabetic}"]`);
+    await expect.poll(() => row.count()).toBe(1);
+    await expect.poll(() => row.textContent()).toContain('HepB');
+    await env.shot('33-recall-by-condition');
   });
 });

@@ -3,6 +3,7 @@ import type { DoseWithStatus, DoseWriteResult, FieldIssue, Lot, SessionUser } fr
 import { parseGs1 } from '../../../electron/domain/barcode/gs1';
 import type { Clinician } from '../../../electron/domain/clinician';
 import { cvx as cvxInfo } from '../../../electron/domain/codes';
+import { ageInYears } from '../../../electron/domain/common';
 import { DOSE_KINDS, type DoseKind } from '../../../electron/domain/dose';
 import { validateDose } from '../../../electron/domain/dose-rules';
 import type { Patient } from '../../../electron/domain/patient';
@@ -25,6 +26,7 @@ import {
 import { useBarcodeWedge } from './useBarcodeWedge';
 import { useEscapeToClose } from './useEscapeToClose';
 import { VaccinePicker, type DueGroup } from './VaccinePicker';
+import { soonestUsableLot } from './vaccine-ranking';
 
 // Record a dose (given here, historical or refused), or fix one the registry rejected. Enter
 // moves to the next empty required field and submits once nothing required is missing;
@@ -107,7 +109,7 @@ export function DoseForm({ patient, user, editing, onSaved, onCancel, onEditPati
     if (initialCvx) setTimeout(() => document.getElementById('dose-lot')?.focus(), 0);
   }, [initialCvx]);
 
-  // The vaccine decides which lots can be picked; a single usable lot is picked for you.
+  // The vaccine decides which lots can be picked; its soonest-expiring usable lot is picked for you.
   useEffect(() => {
     if (!values.cvx) {
       setLots([]);
@@ -123,8 +125,8 @@ export function DoseForm({ patient, user, editing, onSaved, onCancel, onEditPati
       const current = valuesRef.current;
       if (current.kind !== 'administered' || current.lotId) return;
       const byNumber = current.lotNumber ? sorted.find((l) => l.lotNumber.toUpperCase() === current.lotNumber.toUpperCase()) : undefined;
-      const usable = sorted.filter((l) => l.active && l.dosesOnHand > 0 && l.expirationDate >= today);
-      const pick = byNumber ?? (usable.length === 1 ? usable[0] : undefined);
+      // The fridge's rule: the soonest-expiring usable lot goes first.
+      const pick = byNumber ?? soonestUsableLot(sorted, values.cvx, today);
       if (pick) void applyLot(pick.id);
     });
     return () => {
@@ -295,6 +297,7 @@ export function DoseForm({ patient, user, editing, onSaved, onCancel, onEditPati
             autoFocus={!initialCvx}
             dueCvx={editing ? [] : dueCvx}
             dueGroups={editing ? [] : dueGroups}
+            ageYears={ageInYears(patient.dob, today)}
           />
           {kind === 'administered' ? (
             <SelectField

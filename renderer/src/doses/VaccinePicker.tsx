@@ -2,29 +2,20 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { VaccineOption } from '../../../electron/api';
 import { cvx as cvxInfo } from '../../../electron/domain/codes';
 import { t } from '../../i18n';
-import { api, run } from '../api';
+import { api, run, todayIso } from '../api';
+import { useLotsInStock } from '../lots/useLotsInStock';
+import { rankVaccines, usableLotsByCvx } from './vaccine-ranking';
 
 // Vaccine by name, trade name or CVX code: a combobox over codes.searchVaccines. Enter picks the
 // highlighted option; typing and Enter at once (before results arrive) picks the first result.
-// The vaccines due for the patient (forecast order) come first in the results, and while the
-// field is empty one vaccine per due group is offered as a one-click choice.
+// Results are ranked by rankVaccines: in the fridge and due first, then in the fridge, then due
+// (forecast order), then the rest; while the field is empty one vaccine per due group is offered
+// as a one-click choice.
 
 const MAX_DUE_CHOICES = 6;
 const SHOWN = 8;
-/** With vaccines due, search deeper so a due match ranked low by text still comes first. */
-const SEARCHED_WITH_DUE = 30;
-
-/** Search results with the due vaccines first, in the order the forecast offers them. */
-export function dueFirst(options: readonly VaccineOption[], dueCvx: readonly string[]): VaccineOption[] {
-  const rank = (cvx: string) => {
-    const i = dueCvx.indexOf(cvx);
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  return options
-    .map((o, i) => ({ o, i }))
-    .sort((a, b) => rank(a.o.cvx) - rank(b.o.cvx) || a.i - b.i)
-    .map((x) => x.o);
-}
+/** Searched deeper than shown, so a stocked or due match ranked low by text still comes first. */
+const SEARCHED = 60;
 
 /** A vaccine group due now and the vaccines that may be given for it, in forecast order. */
 export interface DueGroup {
@@ -62,6 +53,7 @@ export function VaccinePicker({
   autoFocus,
   dueCvx = [],
   dueGroups = [],
+  ageYears,
 }: {
   query: string;
   onQuery: (text: string) => void;
@@ -75,6 +67,8 @@ export function VaccinePicker({
   dueCvx?: readonly string[];
   /** The groups due now, for one-click choices while the field is empty. */
   dueGroups?: readonly DueGroup[];
+  /** The patient's age, when there is a patient (child formulations after adult ones for adults). */
+  ageYears?: number;
 }) {
   const [options, setOptions] = useState<VaccineOption[]>([]);
   /** The text the options were found for: Enter never picks from an older query's list. */
@@ -82,8 +76,9 @@ export function VaccinePicker({
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const pendingEnter = useRef(false);
-  const dueCvxRef = useRef(dueCvx);
-  dueCvxRef.current = dueCvx;
+  const lots = useLotsInStock('');
+  const rankRef = useRef({ dueCvx, lots, ageYears });
+  rankRef.current = { dueCvx, lots, ageYears };
   const searching = useRef(0);
 
   useEffect(() => {
@@ -96,13 +91,13 @@ export function VaccinePicker({
     }
     const mine = ++searching.current;
     const h = setTimeout(() => {
-      const limit = dueCvxRef.current.length ? SEARCHED_WITH_DUE : SHOWN;
-      void run(api().codes.searchVaccines({ text, limit, includeInactive })).then((r) => {
+      void run(api().codes.searchVaccines({ text, limit: SEARCHED, includeInactive })).then((r) => {
         if (mine !== searching.current) return;
         searching.current = 0;
-        // A typed CVX code asks for that code: its exact match stays on top.
         const results = r.ok ? r.value : [];
-        const found = (/^\d+$/.test(text) ? results : dueFirst(results, dueCvxRef.current)).slice(0, SHOWN);
+        const ctx = rankRef.current;
+        const stocked = new Set(usableLotsByCvx(ctx.lots, todayIso()).keys());
+        const found = rankVaccines(results, { query: text, stocked, due: ctx.dueCvx, ageYears: ctx.ageYears }).slice(0, SHOWN);
         setOptions(found);
         setOptionsFor(text);
         setActive(0);

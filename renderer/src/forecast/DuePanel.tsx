@@ -1,4 +1,4 @@
-import type { DueItemView, Lot, PatientForecast } from '../../../electron/api';
+import type { DueItemView, ForecastBecause, Lot, PatientForecast } from '../../../electron/api';
 import { cvx as cvxInfo } from '../../../electron/domain/codes';
 import { t, type MessageKey } from '../../i18n';
 import { Notice } from '../ui/Notice';
@@ -12,6 +12,11 @@ type Bucket = 'overdue' | 'today' | 'soon';
 
 function vaccineName(code: string, fallback: string): string {
   return cvxInfo(code)?.shortName ?? fallback;
+}
+
+/** The chart's conditions behind a status, each with the day it began or was recorded. */
+export function becauseText(items: readonly ForecastBecause[]): string {
+  return items.map((b) => (b.since ? t('due.reasonSince', { title: b.title, date: b.since }) : b.title)).join('; ');
 }
 
 function say(w: Wording): string {
@@ -64,6 +69,8 @@ export function DuePanel({
     ...forecast.dueToday.map((i): [Bucket, DueItemView] => ['today', i]),
     ...forecast.dueSoon.map((i): [Bucket, DueItemView] => ['soon', i]),
   ];
+  // A contraindication is stated, not folded away: the nurse must see it before giving anything.
+  const contraindicated = forecast.notDue.filter((n) => n.status === 'contraindicated' && n.because?.length);
   return (
     <section className="card due-panel" aria-labelledby="due-title" data-testid="due-panel">
       <div className="chart-head">
@@ -101,7 +108,14 @@ export function DuePanel({
                     <span className={`badge badge--due-${bucket}`}>{say(whenWording(bucket, item))}</span>
                     {!item.canGiveToday && item.earliest ? <p className="field__hint">{t('due.notBefore', { date: item.earliest })}</p> : null}
                   </td>
-                  <th scope="row">{name}</th>
+                  <th scope="row">
+                    {name}
+                    {item.because?.length ? (
+                      <p className="field__hint" data-testid="due-because">
+                        {t('due.because', { reasons: becauseText(item.because) })}
+                      </p>
+                    ) : null}
+                  </th>
                   <td>{dose ? say(dose) : '—'}</td>
                   <td className="nowrap">{item.recommended ?? item.earliest ?? '—'}</td>
                   <td className="nowrap">{item.pastDue ?? '—'}</td>
@@ -143,6 +157,17 @@ export function DuePanel({
           </ul>
         </Notice>
       ) : null}
+      {contraindicated.length > 0 ? (
+        <Notice tone="warning">
+          <ul className="due-contraindicated" data-testid="due-contraindicated">
+            {contraindicated.map((n) => (
+              <li key={n.vaccineGroup}>
+                <strong>{groupName(n.vaccineGroup, age)}</strong>: {t('due.contraindicatedBecause', { reasons: becauseText(n.because ?? []) })}
+              </li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
       {forecast.notDue.length > 0 ? (
         <details>
           <summary>{t('due.notDue', { count: forecast.notDue.length })}</summary>
@@ -150,6 +175,12 @@ export function DuePanel({
             {forecast.notDue.map((n) => (
               <li key={n.vaccineGroup}>
                 <strong>{n.vaccineGroup}</strong>: {n.recommended ? t('due.nextOn', { date: n.recommended }) : t(`due.status.${n.status}` as MessageKey)}
+                {n.because?.length ? (
+                  <span data-testid="due-because">
+                    {' — '}
+                    {t(n.status === 'contraindicated' ? 'due.contraindicatedBecause' : 'due.because', { reasons: becauseText(n.because) })}
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -29,6 +29,8 @@ export function RecallScreen({ onOpen }: { onOpen: (patientId: string) => void }
   const [group, setGroup] = useState('');
   const [band, setBand] = useState('');
   const [date, setDate] = useState('');
+  const [condition, setCondition] = useState('');
+  const [conditions, setConditions] = useState<{ value: string; label: string }[]>([]);
   const [list, setList] = useState<RecallListView>();
   const [options, setOptions] = useState<{ groups: string[]; bands: string[] }>({ groups: [], bands: [] });
   const [busy, setBusy] = useState(false);
@@ -36,7 +38,7 @@ export function RecallScreen({ onOpen }: { onOpen: (patientId: string) => void }
   const [errors, setErrors] = useState<FieldErrors>({});
   const runId = useRef(0);
 
-  const build = useCallback(async (filters: { vaccineGroup?: string; ageBand?: string; assessmentDate?: string }) => {
+  const build = useCallback(async (filters: { vaccineGroup?: string; ageBand?: string; condition?: string; assessmentDate?: string }) => {
     const mine = ++runId.current;
     setBusy(true);
     setError(undefined);
@@ -57,12 +59,20 @@ export function RecallScreen({ onOpen }: { onOpen: (patientId: string) => void }
     void build({});
   }, [build]);
 
+  // The conditions that change a forecast ("adults with diabetes overdue for HepB").
+  useEffect(() => {
+    void run(api().conditions.search({ text: '', limit: 100 })).then((r) => {
+      if (r.ok) setConditions(r.value.map((o) => ({ value: o.code, label: o.title })).sort((a, b) => a.label.localeCompare(b.label)));
+    });
+  }, []);
+
   function submit(e: FormEvent) {
     e.preventDefault();
     const assessmentDate = normalizeDateInput(date);
     void build({
       ...(group ? { vaccineGroup: group } : {}),
       ...(band ? { ageBand: band } : {}),
+      ...(condition ? { condition } : {}),
       ...(assessmentDate ? { assessmentDate } : {}),
     });
   }
@@ -91,6 +101,15 @@ export function RecallScreen({ onOpen }: { onOpen: (patientId: string) => void }
           placeholder={t('recall.allBands')}
           options={options.bands.map((b) => ({ value: b, label: bandLabel(b) }))}
           error={errors.ageBand}
+        />
+        <SelectField
+          id="recall-condition"
+          label={t('recall.condition')}
+          value={condition}
+          onValue={setCondition}
+          placeholder={t('recall.anyCondition')}
+          options={conditions}
+          error={errors.condition}
         />
         <TextField
           id="recall-date"

@@ -71,6 +71,10 @@ export const GOOD: Record<MethodName, (c: Clinic) => unknown> = {
   'conditions.record': (c) => ({ patientId: c.patient.id, observation: { code: '014', startDate: '2020-01-01' } }),
   'conditions.update': () => ({ id: 'no-such-condition', observation: { code: '014' }, expectedVersion: 1 }),
   'conditions.remove': () => ({ id: 'no-such-condition', reason: 'Recorded on the wrong chart' }),
+  'reports.dosesGiven': () => ({ from: '2026-01-01', to: '2026-12-31' }),
+  'reports.compliance': () => ({ from: '2026-01-01', to: '2026-12-31' }),
+  'reports.lotUsage': () => ({ from: '2026-01-01', to: '2026-12-31' }),
+  'reports.byClinician': () => ({ from: '2026-01-01', to: '2026-12-31' }),
 };
 
 /** Wrong for every method: not an object, or an object with a field the contract does not know. */
@@ -150,4 +154,8 @@ export const BAD: Record<MethodName, (c: Clinic) => unknown[]> = {
   ],
   'conditions.update': () => [{ id: 'x', observation: { code: '014' } }, { id: 'x', observation: { code: '014' }, expectedVersion: -1 }],
   'conditions.remove': () => [{ id: 'x' }, { id: 'x', reason: 'no' }],
+  'reports.dosesGiven': () => [{}, { from: '2026-12-31', to: '2026-01-01' }, { from: '2020-01-01', to: '2026-01-01' }, { from: '2026-01-01', to: '2026-02-30x' }],
+  'reports.compliance': () => [{}, { from: '2026-12-31', to: '2026-01-01' }, { from: '2020-01-01', to: '2026-01-01' }, { from: '2026-01-01', to: '2026-02-30x' }],
+  'reports.lotUsage': () => [{}, { from: '2026-12-31', to: '2026-01-01' }, { from: '2020-01-01', to: '2026-01-01' }, { from: '2026-01-01', to: '2026-02-30x' }],
+  'reports.byClinician': () => [{}, { from: '2026-12-31', to: '2026-01-01' }, { from: '2020-01-01', to: '2026-01-01' }, { from: '2026-01-01', to: '2026-02-30x' }],
 };

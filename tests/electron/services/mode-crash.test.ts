@@ -55,7 +55,7 @@ describe('killed in the middle of a mode switch', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dosedesk-mode-crash-'));
     script = join(dir, 'switch-loop.cjs');
-    await build({ entryPoints: [join(__dirname, 'fixtures/switch-loop.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: script, external: ['better-sqlite3'], logLevel: 'silent' });
+    await build({ entryPoints: [join(__dirname, 'fixtures/switch-loop.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: script, external: ['better-sqlite3', 'better-sqlite3-multiple-ciphers'], logLevel: 'silent' });
     miis = await startMiis();
   });
   afterAll(async () => {

@@ -18,7 +18,7 @@ export async function bundleFixture(name: string, outDir: string): Promise<strin
     format: 'cjs',
     target: 'node20',
     outfile,
-    external: ['better-sqlite3'],
+    external: ['better-sqlite3', 'better-sqlite3-multiple-ciphers'],
     logLevel: 'silent',
   });
   return outfile;

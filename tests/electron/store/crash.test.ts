@@ -79,7 +79,7 @@ describe('crash safety', () => {
       format: 'cjs',
       target: 'node20',
       outfile: script,
-      external: ['better-sqlite3'],
+      external: ['better-sqlite3', 'better-sqlite3-multiple-ciphers'],
       logLevel: 'silent',
     });
   });

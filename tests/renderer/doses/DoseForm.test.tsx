@@ -53,6 +53,24 @@ describe('DoseForm', () => {
     expect((dose.vis as unknown[]).length).toBeGreaterThan(0);
   });
 
+  it('"flu" and Enter at a site that stocks Flucelvax picks Flucelvax and its soonest-expiring usable lot', async () => {
+    const flucelvax = (id: string, lotNumber: string, expirationDate: string, dosesOnHand = 10) => ({ ...TDAP_LOT, id, lotNumber, cvx: '171', mvx: 'SEQ', ndc: undefined, expirationDate, dosesOnHand });
+    const lots = [flucelvax('later', 'FCV-LATE', '2099-06-30'), flucelvax('empty', 'FCV-EMPTY', '2098-01-31', 0), flucelvax('soon', 'FCV-SOON', '2098-03-31')];
+    installFakeApi({
+      'lots.list': (input) => ok(lots.filter((l) => !(input as { cvx?: string }).cvx || l.cvx === (input as { cvx?: string }).cvx)),
+      'codes.lotDefaults': (input) => ok(lotDefaultsFor(lots.find((l) => l.id === (input as { lotId: string }).lotId)!)),
+    });
+    const user = userEvent.setup({ delay: null });
+    renderForm();
+    const vaccine = screen.getByRole('combobox', { name: /Vaccine/ });
+    await waitFor(() => expect(vaccine).toHaveFocus());
+    // Let the fridge be read before typing, as it is while a nurse greets the patient.
+    await new Promise((r) => setTimeout(r, 20));
+    await user.type(vaccine, 'flu{Enter}');
+    await waitFor(() => expect(screen.getByTestId('vaccine-chosen')).toHaveTextContent('CVX 171'));
+    await waitFor(() => expect(screen.getByLabelText(/^Lot number/)).toHaveValue('FCV-SOON'));
+  });
+
   it('Enter never picks from the results of an earlier, shorter query', async () => {
     installFakeApi(lotAnswers);
     const user = userEvent.setup({ delay: null });

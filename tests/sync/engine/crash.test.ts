@@ -86,7 +86,7 @@ describe('sync engine crash test (SIGKILL child, real simulator, real SQLite fil
       format: 'cjs',
       target: 'node20',
       outfile: bundle,
-      external: ['better-sqlite3', 'electron'],
+      external: ['better-sqlite3', 'better-sqlite3-multiple-ciphers', 'electron'],
       logLevel: 'error',
     });
     sim = await startRegistrySimulator();

@@ -7,7 +7,7 @@ import { buildVxu, buildVxuMessage } from '../../../sync/hl7/vxu';
 import { buildAck } from '../../../sync/hl7/ack-build';
 import { comps, parseMessage, type Hl7Message } from '../../../sync/hl7/message';
 import { parseHl7Timestamp } from '../../../sync/hl7/encoding';
-import { administered, child, historical, legacyVis, refusal, vxuInput } from './fixtures';
+import { administered, child, historical, legacyVis, patient, refusal, vxuInput } from './fixtures';
 import { IG_EXAMPLE_1 } from './examples';
 import { compareWithMedplum } from './independent';
 
@@ -27,6 +27,7 @@ const built = {
   delete: () => buildVxuMessage(vxuInput({ action: 'D' })),
   'partially administered': () => buildVxuMessage(vxuInput({ dose: { ...administered, completionStatus: 'PA' } })),
   'not administered': () => buildVxuMessage(vxuInput({ dose: { ...administered, completionStatus: 'NA' } })),
+  'race and ethnicity asked, declined': () => buildVxuMessage(vxuInput({ patient: { ...patient, races: ['ASKU'], ethnicity: 'ASKU' } })),
 };
 
 describe('the NIST profiles are read', () => {
@@ -60,6 +61,32 @@ describe('every message buildVxu makes conforms to VXU Z22', () => {
       ].join('\r'),
     );
     expect(check(nist)).toEqual([]);
+  });
+});
+
+describe('race and ethnicity a patient declined (PID-10/PID-22, usage RE)', () => {
+  it('an empty field conforms: RE allows it and says nothing was known to send', () => {
+    const m = buildVxuMessage(vxuInput({ patient: { ...patient, races: ['ASKU'], ethnicity: 'ASKU' } }));
+    expect(m.get('PID', 10)).toBe('');
+    expect(m.get('PID', 22)).toBe('');
+    expect(check(m)).toEqual([]);
+  });
+
+  it('the null flavour ASKU in its place is outside the CDCREC value sets the profile binds', () => {
+    const m = buildVxuMessage(vxuInput());
+    const text = m
+      .toString()
+      .split('\r')
+      .map((line) => {
+        if (!line.startsWith('PID|')) return line;
+        const f = line.split('|');
+        f[10] = 'ASKU^Asked but unknown^NULLFL';
+        f[22] = 'ASKU^Asked but unknown^NULLFL';
+        return f.join('|');
+      })
+      .join('\r');
+    const issues = check(parseMessage(text));
+    expect(issues.filter((i) => i.rule === 'value-set').map((i) => i.location)).toEqual(expect.arrayContaining([expect.stringMatching(/^PID\[1\]-10/), expect.stringMatching(/^PID\[1\]-22/)]));
   });
 });
 

@@ -142,10 +142,17 @@ describe('buildVxu: other kinds of record', () => {
     ]);
   });
 
-  it('sends ASKU/UNK race and ethnicity with the null-flavor system', () => {
+  it('leaves race and ethnicity empty when the patient declined or they are unknown (RE, no null flavour in CDCREC)', () => {
     const m = buildVxuMessage(vxuInput({ patient: { ...patient, races: ['ASKU'], ethnicity: 'UNK' } }));
-    expect(m.segment('PID')!.components(10)).toEqual(['ASKU', 'Asked but unknown', 'NULLFL']);
-    expect(m.segment('PID')!.components(22)).toEqual(['UNK', 'Unknown', 'NULLFL']);
+    expect(m.get('PID', 10)).toBe('');
+    expect(m.get('PID', 22)).toBe('');
+    expect(m.segment('PID')!.toString()).not.toMatch(/ASKU|UNK|NULLFL/);
+  });
+
+  it('sends the races a patient gave and drops a declined entry beside them', () => {
+    const m = buildVxuMessage(vxuInput({ patient: { ...patient, races: ['2106-3', 'ASKU'], ethnicity: 'ASKU' } }));
+    expect(m.segment('PID')!.repetitions(10).map((r) => r[0]![0])).toEqual(['2106-3']);
+    expect(m.get('PID', 22)).toBe('');
   });
 });
 

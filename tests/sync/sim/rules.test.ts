@@ -135,6 +135,14 @@ describe('simulator options and quirks', () => {
   it('fig: rejects race codes outside CDCREC', async () => {
     h = await SimHarness.start({ quirks: ['fig'] });
     expect((await h.send(setField(vxu(), 'PID', 10, 'W^White^HL70005'))).errs).toEqual([expect.stringMatching(/^PID\^1\^10\|103\|E\|/)]);
+    expect((await h.send(setField(vxu('C2', 'D2'), 'PID', 22, 'ASKU^Asked but unknown^NULLFL'))).errs).toEqual([expect.stringMatching(/^PID\^1\^22\|103\|E\|/)]);
+  });
+
+  it('fig: accepts race and ethnicity left empty, as the guide allows for a patient who declined (RE)', async () => {
+    h = await SimHarness.start({ quirks: ['fig'] });
+    const ack = await h.send(setField(setField(vxu(), 'PID', 10, ''), 'PID', 22, ''));
+    expect(ack).toMatchObject({ code: 'AA', errs: [] });
+    expect(h.sim.accepted()).toHaveLength(1);
   });
 
   it('cranberry: an update of an unknown dose is rejected (otherwise it is taken as an add)', async () => {

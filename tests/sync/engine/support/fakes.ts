@@ -81,6 +81,7 @@ const SQLITE_CODE: Record<StoreErrorKind, string> = {
   newer_version: 'SQLITE_MISUSE',
   not_found: 'SQLITE_MISUSE',
   conflict: 'SQLITE_MISUSE',
+  locked: 'SQLITE_NOTADB',
 };
 
 type OutboxMethod = keyof OutboxRepo;
