@@ -129,8 +129,17 @@ const suite: BenchSuite = {
     const conditionPassed = conditionOutcomes.filter((o) => o.differences.length === 0).length;
     results.push({ name: 'forecast.cdsi_conditions.pass_rate', value: round(conditionPassed / conditionCases.length, 4), unit: 'ratio' });
     ctx.log(`CDC underlying-conditions test cases: ${conditionPassed}/${conditionCases.length} pass`);
-    ctx.log(`  by vaccine group: ${formatRates(passRateBy(conditionOutcomes, (o) => o.tc.vaccineGroup))}`);
-    ctx.log(`  by forecast test type: ${formatRates(passRateBy(conditionOutcomes, (o) => o.tc.forecastTestType))}`);
+    const byGroup = passRateBy(conditionOutcomes, (o) => o.tc.vaccineGroup);
+    const byType = passRateBy(conditionOutcomes, (o) => o.tc.forecastTestType);
+    ctx.log(`  by vaccine group: ${formatRates(byGroup)}`);
+    ctx.log(`  by forecast test type: ${formatRates(byType)}`);
+    // The breakdowns as results too, from the same run, so a regression in one group shows in --json.
+    for (const [axis, rates] of [['by_group', byGroup], ['by_test_type', byType]] as const) {
+      for (const [k, r] of rates) {
+        const slug = k.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+        results.push({ name: `forecast.cdsi_conditions.pass_rate.${axis}.${slug}`, value: round(r.pass / r.total, 4), unit: 'ratio' });
+      }
+    }
 
     const script = await bundleWorker(ctx.tmpDir);
     const threads = Math.max(1, Math.min(2, availableParallelism()));

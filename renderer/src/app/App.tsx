@@ -7,6 +7,7 @@ import { api, onSessionProblem, onStoreDamage, run } from '../api';
 import { FirstRunScreen, SignInScreen, UnlockScreen } from '../auth/AuthScreens';
 import { useActivityTouch } from '../auth/useActivityTouch';
 import { RecallScreen } from '../forecast/RecallScreen';
+import { ReportsScreen } from '../reports/ReportsScreen';
 import { LotsScreen } from '../lots/LotsScreen';
 import { PatientChart, type DoseMode } from '../patients/PatientChart';
 import { PatientForm } from '../patients/PatientForm';
@@ -32,6 +33,7 @@ export type View =
   | { name: 'editPatient'; patient: Patient }
   | { name: 'workQueue' }
   | { name: 'recall' }
+  | { name: 'reports' }
   | { name: 'lots' }
   | { name: 'settings'; focus?: string };
 
@@ -182,6 +184,8 @@ function Workspace({
     // The recall list reads every chart: administrators and clinicians (the contract's rule).
     ...(user?.role === 'front_desk' ? [] : [{ key: 'recall' as const, label: t('nav.recall'), go: () => go({ name: 'recall' }) }]),
     { key: 'lots', label: t('nav.lots'), go: () => go({ name: 'lots' }) },
+    // The reports name patients (the late list) and count the clinic's work: the contract's clinical roles.
+    ...(user?.role === 'front_desk' ? [] : [{ key: 'reports' as const, label: t('nav.reports'), go: () => go({ name: 'reports' }) }]),
     { key: 'settings', label: t('nav.settings'), go: () => go({ name: 'settings' }) },
   ];
   const current = view.name === 'chart' || view.name === 'register' || view.name === 'editPatient' ? 'search' : view.name;
@@ -238,6 +242,7 @@ function Workspace({
           ) : null}
           {view.name === 'workQueue' ? <WorkQueue user={user} onFix={(patientId, doseId) => openChart(patientId, { mode: 'edit', doseId })} onOpen={(id) => openChart(id)} /> : null}
           {view.name === 'recall' ? <RecallScreen onOpen={(id) => openChart(id)} /> : null}
+          {view.name === 'reports' ? <ReportsScreen /> : null}
           {view.name === 'lots' ? <LotsScreen /> : null}
           {view.name === 'settings' ? <SettingsScreen isAdmin={isAdmin} focusId={view.focus} /> : null}
         </main>
