@@ -2,7 +2,7 @@ import { METHOD_NAMES, type MethodName, type Result, type SessionEvent } from '.
 import { checkConfig } from '../cli/check-config';
 import { ConfigError, defaultConfigPath, loadConfig } from '../services/config';
 import { startApp, type StartedApp } from '../services/start';
-import { createSyncController } from '../../sync';
+import { createSyncController } from '../services/engine-controller';
 import { keyedSafeStorage } from './safe-storage';
 import { parseToBackend, type BackendInit, type FromBackend } from './protocol';
 
