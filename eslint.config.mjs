@@ -1,5 +1,6 @@
 // Process boundaries are import rules (DESIGN.md, Shape): the renderer cannot reach Node or
-// the main process, the domain stays pure, and the sync module never depends on Electron.
+// the main process, the domain stays pure, and dependencies point one way: electron/ -> sync/ ->
+// electron/domain/ (the domain imports neither).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -11,7 +12,10 @@ export const boundaryRules = {
   sync: {
     patterns: [
       { regex: '^electron(/.*)?$', message: 'sync/ runs as plain Node: take what you need from Electron as a parameter.' },
-      { group: ['**/electron/main*', '**/electron/ipc*', '**/electron/preload*'], message: 'sync/ may not depend on the Electron shell.' },
+      {
+        regex: '(^|/)electron/(?!domain/)',
+        message: 'sync/ depends only on the pure domain model (electron/domain/) and on ports it declares itself (sync/engine/types.ts): electron/ wires the store and services into sync/, never the other way.',
+      },
     ],
   },
   domain: {
@@ -19,6 +23,10 @@ export const boundaryRules = {
       { group: nodeBuiltins, message: 'electron/domain/ is pure TypeScript: no Node built-ins.' },
       { regex: '^electron(/.*)?$', message: 'electron/domain/ is pure TypeScript: no Electron.' },
       { regex: '^better-sqlite3(/.*)?$', message: 'electron/domain/ is pure TypeScript: storage lives in electron/store/.' },
+      {
+        regex: '(^|/)(sync|store|services|handlers|backend|relay|hub|print|cli|protocol|security|updates)/|(^|/)\\.\\./(api|ipc|main|preload)(\\.ts)?$',
+        message: 'electron/domain/ is the bottom layer: it imports nothing from sync/ or from the rest of electron/, which both depend on it.',
+      },
     ],
   },
   renderer: {

@@ -1,10 +1,11 @@
-import { METHOD_NAMES, type Result } from './api';
+import { METHOD_NAMES, type MethodName, type Result } from './api';
 import { APP_ORIGIN, methodChannel } from './api/channels';
 import type { CallContext, HandlerTable } from './handlers/types';
 
-// Registers one IPC handler per contract method, all from the one handler table. The channel
-// fixes the method; the sender frame must be the app's own top frame; everything else
-// (validation, session, role, audit, error data) happens in the table's guarded functions.
+// Registers one IPC handler per contract method. The channel fixes the method; the sender frame
+// must be the app's own top frame; everything else (validation, session, role, audit, error
+// data) happens in the handler table's guarded functions, which in the app run in the backend
+// process: main passes the relay's `call`, tests may pass the table itself.
 
 /** The parts of Electron's IpcMainInvokeEvent this module reads. */
 export interface InvokeEventLike {
@@ -47,14 +48,17 @@ const UNTRUSTED: Result<never> = {
   error: { kind: 'forbidden', message: 'This request did not come from the DoseDesk window and was refused.', code: 'ipc.untrusted_sender' },
 };
 
+/** Where a trusted call goes: the relay to the backend process, or a handler table in tests. */
+export type CallTarget = HandlerTable | ((method: MethodName, payload: unknown, ctx: CallContext) => Promise<unknown>);
+
 /** Registers every method; returns a function that removes them again. */
-export function registerIpc(ipcMain: IpcMainLike, table: HandlerTable, options: RegisterOptions = {}): () => void {
+export function registerIpc(ipcMain: IpcMainLike, target: CallTarget, options: RegisterOptions = {}): () => void {
   const trusted = options.isTrustedSender ?? isAppFrame;
   const sessionIdFor = options.sessionIdFor ?? windowSessionId;
   const channels: string[] = [];
   for (const method of METHOD_NAMES) {
     const channel = methodChannel(method);
-    const handler = table[method] as (payload: unknown, ctx: CallContext) => Promise<unknown>;
+    const handler = typeof target === 'function' ? (payload: unknown, ctx: CallContext) => target(method, payload, ctx) : (target[method] as (payload: unknown, ctx: CallContext) => Promise<unknown>);
     ipcMain.handle(channel, async (event, payload) => {
       if (!trusted(event)) {
         options.onUntrusted?.(method, event.senderFrame?.url);

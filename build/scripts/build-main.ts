@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Bundles the main process and the preload into dist-electron/ (main.cjs, preload.cjs).
+// Bundles the main process, the preload and the backend process into dist-electron/
+// (main.cjs, preload.cjs, backend.cjs).
 // The preload runs sandboxed, where `require` knows only a few modules, so it must be one
 // self-contained file; it imports nothing at run time but `electron`.
 // Usage: tsx build/scripts/build-main.ts [--outdir dir] [--dev]
@@ -22,8 +23,10 @@ export interface BuildMainOptions {
 export interface BuildMainResult {
   main: string;
   preload: string;
+  /** The backend process (store, services, handlers, sync engine), started by main's relay. */
+  backend: string;
   /** Input files of each bundle (to check nothing unexpected was pulled in). */
-  inputs: { main: string[]; preload: string[] };
+  inputs: { main: string[]; preload: string[]; backend: string[] };
 }
 
 export async function buildMain(options: BuildMainOptions = {}): Promise<BuildMainResult> {
@@ -42,7 +45,8 @@ export async function buildMain(options: BuildMainOptions = {}): Promise<BuildMa
   };
   const main = join(outDir, 'main.cjs');
   const preload = join(outDir, 'preload.cjs');
-  const [mainResult, preloadResult] = await Promise.all([
+  const backend = join(outDir, 'backend.cjs');
+  const [mainResult, preloadResult, backendResult] = await Promise.all([
     build({
       ...common,
       entryPoints: [join(ROOT, 'electron/main.ts')],
@@ -60,9 +64,18 @@ export async function buildMain(options: BuildMainOptions = {}): Promise<BuildMa
       target: CHROME_TARGET,
       external: ['electron'],
     }),
+    build({
+      ...common,
+      entryPoints: [join(ROOT, 'electron/backend/entry.ts')],
+      outfile: backend,
+      platform: 'node',
+      target: NODE_TARGET,
+      // The backend never loads electron; the SQLite addons stay outside as for main.
+      external: ['electron', 'better-sqlite3', 'better-sqlite3-multiple-ciphers'],
+    }),
   ]);
   const inputsOf = (m: Metafile | undefined) => Object.keys(m?.inputs ?? {});
-  return { main, preload, inputs: { main: inputsOf(mainResult.metafile), preload: inputsOf(preloadResult.metafile) } };
+  return { main, preload, backend, inputs: { main: inputsOf(mainResult.metafile), preload: inputsOf(preloadResult.metafile), backend: inputsOf(backendResult.metafile) } };
 }
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { RunMode } from '../api';
 import type { LocalStore } from '../store';
 import { installStoreKey, type StoreKey } from '../store/driver';
-import { createSyncController } from '../../sync/engine/controller';
+import { createSyncController } from './engine-controller';
 import { startRegistrySimulator } from '../../sync/sim/simulator';
 import { createHandlers, type HandlerTable } from '../handlers';
 import { InFlight, createAppServices, type AppServices, type AppServicesOptions } from './app-services';

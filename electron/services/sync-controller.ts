@@ -1,7 +1,7 @@
 import type { RunMode, SyncEvent, SyncStatus } from '../api';
 import type { OutboxRepo } from '../store/types';
 
-// What the shell needs from whatever drains the outbox. The sync engine (sync/engine.ts)
+// What the shell needs from whatever drains the outbox. The sync engine (sync/engine/)
 // implements it; until it runs, `createOutboxStatusController` reports the outbox as it
 // stands so the UI's status line and work queue work from day one.
 

@@ -8,19 +8,17 @@ import type { Lot, LotInput } from '../domain/lot';
 import type { NewPatientInput, Patient, PatientInput } from '../domain/patient';
 import type { Role, User } from '../domain/user';
 import type { ObservationRepo } from './observations';
+import type { Actor } from '../domain/actor';
+import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxStats, RegistryMessage } from '../domain/outbox';
+
+export type { Actor };
+export { FINAL_OUTBOX_STATES, OUTBOX_STATES, type OutboxClosure, type OutboxEntry, type OutboxOutcome, type OutboxState, type OutboxStats, type RegistryMessage } from '../domain/outbox';
 
 // The store's contract: named reads and writes per table family, never raw SQL. Every write
 // that touches patient data takes the acting user and appends an audit row in the same
 // transaction. Implementations live beside this file (one module per table family).
 
 export type { AuditEntry, AuditInput };
-
-/** Who is acting; written to the audit trail with every read or change of patient data. */
-export interface Actor {
-  userId: string;
-  /** Free text for the trail when no user is signed in (e.g. `system:sync`). */
-  label?: string;
-}
 
 export interface PatientSearchQuery {
   /** Free text: name parts in any order (prefixes, accent-insensitive), an MRN, or a DOB. */
@@ -84,17 +82,6 @@ export interface DoseWithStatus extends Dose {
   };
 }
 
-export interface RegistryMessage {
-  severity: 'error' | 'warning' | 'info';
-  text: string;
-  /** Form field the registry's error location maps to (e.g. `dose.lotNumber`). */
-  field?: string;
-  code?: string;
-  location?: string;
-  /** With a DoseDesk message code (not the registry's own text): what its translations fill in. */
-  params?: Readonly<Record<string, string | number>>;
-}
-
 export interface RecordDoseResult {
   dose: Dose;
   outbox: OutboxEntry;
@@ -150,77 +137,6 @@ export interface UserRepo {
   recordFailedSignIn(id: string, lockedUntil: string | undefined): void;
   recordSuccessfulSignIn(id: string): void;
 }
-
-export const OUTBOX_STATES = ['pending', 'sending', 'accepted', 'warning', 'rejected', 'cancelled', 'superseded'] as const;
-export type OutboxState = (typeof OUTBOX_STATES)[number];
-export const FINAL_OUTBOX_STATES: readonly OutboxState[] = ['accepted', 'warning', 'cancelled', 'superseded'];
-
-export interface OutboxEntry {
-  /** Monotonic sequence: send order, never wall-clock time. */
-  seq: number;
-  doseId: string;
-  patientId: string;
-  action: 'A' | 'U' | 'D';
-  state: OutboxState;
-  /** MSH-10: stable for the life of the entry, so a retry is recognisably the same message. */
-  messageControlId: string;
-  /** The HL7 bytes, built once on first claim and resent unchanged on every retry. */
-  messageText?: string;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError?: string;
-  ackCode?: string;
-  ackText?: string;
-  registryMessages: RegistryMessage[];
-  createdAt: string;
-  updatedAt: string;
-  completedAt?: string;
-  /** When the law wants this dose at MIIS (105 CMR 222.100), for administered adds. */
-  deadlineAt?: string;
-}
-
-export interface OutboxStats {
-  pending: number;
-  sending: number;
-  accepted: number;
-  warning: number;
-  rejected: number;
-  lastAcceptedAt?: string;
-  /** Earliest deadline among entries not yet accepted. */
-  nextDeadlineAt?: string;
-}
-
-/**
- * An entry the store closed because of another entry's outcome: a rejected add of a dose that
- * was deleted while the add was on the wire leaves nothing to delete at the registry.
- */
-export interface OutboxClosure {
-  seq: number;
-  doseId: string;
-  patientId: string;
-  action: 'A' | 'U' | 'D';
-  state: 'cancelled' | 'superseded';
-  /** For the chart and the log: why nothing more is sent for this entry. */
-  reason: string;
-}
-
-/** One settled send, for `OutboxRepo.recordOutcomes`. */
-export type OutboxOutcome =
-  | { seq: number; kind: 'accepted'; ack: { code: string; text: string; messages: RegistryMessage[]; warning: boolean } }
-  | { seq: number; kind: 'rejected'; ack: { code: string; text: string; messages: RegistryMessage[] } }
-  | {
-      seq: number;
-      kind: 'retry';
-      nextAttemptAt: Date;
-      error: string;
-      /**
-       * The registry refused the message on its header (the site's identification or the message
-       * format): it filed nothing, and resending the same bytes cannot succeed. The entry gets a
-       * new MSH-10 (the registry may answer the refused one from its reply cache) and its message
-       * is built again, from the records and settings of that moment, when it is next sent.
-       */
-      rebuild?: boolean;
-    };
 
 export interface OutboxRepo {
   /**

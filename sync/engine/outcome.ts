@@ -1,4 +1,4 @@
-import type { OutboxEntry, RegistryMessage } from '../../electron/store/types';
+import type { OutboxEntry, RegistryMessage } from '../../electron/domain/outbox';
 import { headerProblem, parseAck, type AckError, type HeaderProblem, type ParsedAck } from '../hl7/ack-parse';
 import { mshField } from '../transport/hl7-payload';
 import type { EngineMessageCode } from '../messages/codes';

@@ -1,7 +1,8 @@
-import type { Actor, OutboxEntry, Store } from '../../electron/store/types';
+import type { Actor } from '../../electron/domain/actor';
+import type { OutboxEntry } from '../../electron/domain/outbox';
 import type { Hl7SiteConfig } from '../hl7/config';
 import { buildVxu } from '../hl7/vxu';
-import type { Clock, MessageBuilder } from './types';
+import type { Clock, MessageBuilder, RecordReader } from './types';
 
 // Builds an outbox entry's VXU from the records in the store. Called once per entry (on its
 // first claim); the engine stores the text, so every retry resends the same bytes with the same
@@ -15,7 +16,7 @@ export class MessageBuildError extends Error {
 }
 
 export function createStoreMessageBuilder(
-  store: Pick<Store, 'patients' | 'doses' | 'clinicians'>,
+  store: RecordReader,
   config: Hl7SiteConfig | (() => Hl7SiteConfig),
   clock: Clock = { now: () => new Date() },
 ): MessageBuilder {

@@ -1,4 +1,4 @@
-import { StoreError, classifyError, type StoreErrorKind } from '../../electron/store/errors';
+import { StoreError, classifyStoreError, type StoreErrorKind } from '../../electron/domain/store-errors';
 import type { StoreProblemCode } from '../messages/codes';
 import type { SyncProblem } from './types';
 
@@ -35,7 +35,7 @@ const SAY: Partial<Record<StoreErrorKind, { code: StoreProblemCode; message: str
 };
 
 export function storeProblem(err: unknown, at: string): SyncProblem {
-  const classified = classifyError(err);
+  const classified = classifyStoreError(err);
   if (classified instanceof StoreError) {
     const said = SAY[classified.kind];
     if (said) return { code: said.code, message: `${said.message} (${classified.code ?? classified.kind})`, params: { detail: classified.code ?? classified.kind }, at };

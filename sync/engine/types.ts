@@ -1,4 +1,8 @@
-import type { OutboxEntry, Store } from '../../electron/store/types';
+import type { Actor } from '../../electron/domain/actor';
+import type { Clinician } from '../../electron/domain/clinician';
+import type { Dose } from '../../electron/domain/dose';
+import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxStats } from '../../electron/domain/outbox';
+import type { Patient } from '../../electron/domain/patient';
 import type { Hl7SiteConfig } from '../hl7/config';
 import type { EngineMessageCode } from '../messages/codes';
 import type { MessageParams, RegistryTransport } from '../transport/types';
@@ -34,8 +38,33 @@ export interface BackoffSettings {
   capMs: number;
 }
 
+/**
+ * The outbox as the sender loop drains it. The engine owns this port and the app's store
+ * implements it (electron/store/outbox.ts): the arrow points from electron/ to sync/, never back.
+ * The store's OutboxRepo documents each method's transaction.
+ */
+export interface EngineOutbox {
+  claimDue(now: Date, limit: number, maxBackoffMs: number): OutboxEntry[];
+  setMessages(messages: readonly { seq: number; text: string }[]): OutboxEntry[];
+  release(seq: number, nextAttemptAt: Date, reason?: string): void;
+  makeDue(now: Date): number;
+  rebaseDue(deltaMs: number): number;
+  recordOutcomes(outcomes: readonly OutboxOutcome[]): OutboxClosure[];
+  recoverInFlight(now: Date): number;
+  byControlId(messageControlId: string): OutboxEntry | undefined;
+  stats(): OutboxStats;
+  nextDueAt(): string | undefined;
+}
+
+/** The records a VXU is built from, read as the sync actor. */
+export interface RecordReader {
+  patients: { get(id: string, actor: Actor): Patient | undefined };
+  doses: { get(id: string, actor: Actor): (Dose & { reporting?: unknown }) | undefined };
+  clinicians: { get(id: string): Clinician | undefined };
+}
+
 /** The parts of the store the engine touches. */
-export type EngineStore = Pick<Store, 'outbox'> & Partial<Pick<Store, 'patients' | 'doses' | 'clinicians'>>;
+export type EngineStore = { outbox: EngineOutbox } & Partial<RecordReader>;
 
 /** Builds the HL7 text for an entry (once: the engine stores it and resends the same bytes). */
 export type MessageBuilder = (entry: OutboxEntry) => string;

@@ -1,5 +1,5 @@
 import type { AckParseErrorKind } from '../hl7/ack-parse';
-import { STORE_ERROR_KINDS, type StoreErrorKind } from '../../electron/store/errors';
+import { STORE_ERROR_KINDS, type StoreErrorKind } from '../../electron/domain/store-errors';
 import { OUTCOME_CODES } from '../transport/types';
 
 // Every message code the transport and the engine can put in front of a person. The English

@@ -10,7 +10,7 @@ import { parseConfig } from '../../electron/services/config';
 import { Reporting } from '../../electron/services/reporting';
 import type { RunningRegistry } from '../../electron/services/training';
 import { openStore, type LocalStore } from '../../electron/store';
-import { createSyncController } from '../../sync';
+import { createSyncController } from '../../electron/services/engine-controller';
 import type { QuirkName } from '../../sync/sim/quirks';
 import { startRegistrySimulator, type RegistrySimulator, type SimulatorOptions } from '../../sync/sim/simulator';
 

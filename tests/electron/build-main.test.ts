@@ -20,9 +20,28 @@ describe('build-main', () => {
 
       const main = readFileSync(r.main, 'utf8');
       expect(main).toContain('require("electron")');
-      expect(main).toContain('require("better-sqlite3")');
-      expect(r.inputs.main).toEqual(expect.arrayContaining(['electron/main.ts', 'electron/ipc.ts', 'electron/handlers/index.ts']));
+      expect(r.inputs.main).toEqual(expect.arrayContaining(['electron/main.ts', 'electron/ipc.ts', 'electron/relay/relay.ts']));
       expect(r.inputs.main.some((f) => f.startsWith('tests/'))).toBe(false);
+
+      // The backend process holds the database; electron stays out of it.
+      const backend = readFileSync(r.backend, 'utf8');
+      expect(backend).toContain('require("better-sqlite3-multiple-ciphers")');
+      expect(backend).not.toContain('require("electron")');
+      expect(r.inputs.backend).toEqual(expect.arrayContaining(['electron/backend/entry.ts', 'electron/store/open-store.ts', 'electron/handlers/index.ts']));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves main with no database handle: its module graph reaches no store, service, handler or sync code', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dosedesk-build-'));
+    try {
+      const r = await buildMain({ outDir: out });
+      // Allowed: the key file's header check (store/driver.ts, store/errors.ts), which opens no database, and config parsing.
+      const allowed = new Set(['electron/store/driver.ts', 'electron/store/errors.ts', 'electron/services/config.ts', 'electron/services/credentials.ts', 'electron/services/errors.ts', 'electron/services/mode-files.ts', 'electron/services/store-key.ts', 'sync/transport/settings.ts']);
+      const forbidden = r.inputs.main.filter((f) => !allowed.has(f) && /^(electron\/(store|handlers|services|cli)\/|sync\/)|better-sqlite3/.test(f));
+      expect(forbidden).toEqual([]);
+      expect(readFileSync(r.main, 'utf8')).not.toContain('require("better-sqlite3")');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -1,13 +1,15 @@
+import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { METHOD_NAMES } from '../../electron/api';
 import { methodChannel } from '../../electron/api/channels';
 import { CONTENT_SECURITY_POLICY } from '../../electron/security/csp';
 
 // electron/main.ts through a stubbed electron module: the lifecycle wiring, the window and its
 // security settings, the protocol, IPC registration, the single-instance lock, configuration
-// errors at start, and quitting only after a save in flight has finished.
+// errors at start, and quitting only after a save in flight has finished. utilityProcess.fork
+// starts the real backend entry as a Node child, so every call crosses the process boundary.
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -96,7 +98,7 @@ const h = vi.hoisted(() => {
   const electron = {
     app,
     BrowserWindow,
-    dialog: { showErrorBox: (title: string, message: string) => state.errorBoxes.push([title, message]) },
+    dialog: { showErrorBox: (title: string, message: string) => state.errorBoxes.push([title, message]), showMessageBox: async () => ({ response: 0 }) },
     ipcMain: {
       handle: (channel: string, listener: Listener) => state.ipcHandlers.set(channel, listener),
       removeHandler: (channel: string) => state.ipcHandlers.delete(channel),
@@ -124,11 +126,30 @@ const h = vi.hoisted(() => {
       },
     },
     shell: { openExternal: async (url: string) => void state.opened.push(url) },
+    utilityProcess: {
+      // Called after the imports ran, so `startBackendChild` is defined by then.
+      fork: () => startBackendChild(),
+    },
   };
   return { state, electron };
 });
 
 vi.mock('electron', () => ({ ...h.electron, default: h.electron }));
+
+const BACKEND_ENTRY = resolve(import.meta.dirname, '../../electron/backend/entry.ts');
+/** The part of Electron's UtilityProcess main.ts uses, over a Node child of the same entry file. */
+function startBackendChild() {
+  const child = fork(BACKEND_ENTRY, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    pid: child.pid,
+    postMessage: (m: unknown) => {
+      if (child.connected) child.send(m as never);
+    },
+    on: (event: string, l: Listener) => child.on(event, l),
+    once: (event: string, l: Listener) => child.once(event, l),
+    kill: () => child.kill(),
+  };
+}
 
 const s = h.state;
 

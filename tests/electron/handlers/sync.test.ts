@@ -1,4 +1,4 @@
-import { createSyncController } from '../../../sync';
+import { createSyncController } from '../../../electron/services/engine-controller';
 import { startRegistrySimulator, type RegistrySimulator, type SimulatorOptions } from '../../../sync/sim';
 import { Reporting } from '../../../electron/services/reporting';
 import { makeApp, type TestApp } from '../fixtures/app';

@@ -1,4 +1,4 @@
-import { createSyncController } from '../../../sync';
+import { createSyncController } from '../../../electron/services/engine-controller';
 import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
 import type { EndpointSettings } from '../../../sync/transport/settings';
 import { createSoapTransport, type SoapTransport } from '../../../sync/transport/soap-transport';

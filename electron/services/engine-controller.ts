@@ -1,8 +1,7 @@
-import type { DoseReportingUpdate, RunMode, SyncEvent as ApiSyncEvent, SyncStatus as ApiSyncStatus } from '../../electron/api';
-import type { Store } from '../../electron/store/types';
-import type { KickReason as ShellKickReason, SyncController } from '../../electron/services/sync-controller';
-import { createSyncEngine } from '../engine';
-import type { KickReason, SyncEngine, SyncEngineOptions, SyncEvent, SyncStatus } from './types';
+import type { DoseReportingUpdate, RunMode, SyncEvent as ApiSyncEvent, SyncStatus as ApiSyncStatus } from '../api';
+import type { Store } from '../store/types';
+import type { KickReason as ShellKickReason, SyncController } from './sync-controller';
+import { createSyncEngine, type KickReason, type SyncEngine, type SyncEngineOptions, type SyncEvent, type SyncStatus } from '../../sync';
 
 // The engine as the shell sees it (electron/services/sync-controller.ts): the API's status
 // shape, the shell's kick vocabulary, and outcome events for the chart and work queue.

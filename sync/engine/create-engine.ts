@@ -1,14 +1,14 @@
-import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxStats, RegistryMessage } from '../electron/store/types';
-import type { EngineMessageCode } from './messages/codes';
-import type { MessageParams, RegistryTransport, SubmitOutcome } from './transport/types';
-import { AttemptWindow, DEFAULT_BACKOFF, probeDelayMs, retryDelayMs } from './engine/backoff';
-import { ClockWatch } from './engine/clock-watch';
-import { decide, rebuildsMessage, type Decision } from './engine/outcome';
-import { probesWhilePaused } from './engine/pause';
-import { StatusFeed } from './engine/status-feed';
-import { createStoreMessageBuilder } from './engine/store-messages';
-import { storeProblem } from './engine/store-trouble';
-import { MAX_TIMER_MS, boundedTimers } from './engine/timing';
+import type { OutboxClosure, OutboxEntry, OutboxOutcome, OutboxStats, RegistryMessage } from '../../electron/domain/outbox';
+import type { EngineMessageCode } from '../messages/codes';
+import type { MessageParams, RegistryTransport, SubmitOutcome } from '../transport/types';
+import { AttemptWindow, DEFAULT_BACKOFF, probeDelayMs, retryDelayMs } from './backoff';
+import { ClockWatch } from './clock-watch';
+import { decide, rebuildsMessage, type Decision } from './outcome';
+import { probesWhilePaused } from './pause';
+import { StatusFeed } from './status-feed';
+import { createStoreMessageBuilder } from './store-messages';
+import { storeProblem } from './store-trouble';
+import { MAX_TIMER_MS, boundedTimers } from './timing';
 import type {
   BackoffSettings,
   Clock,
@@ -21,8 +21,8 @@ import type {
   SyncState,
   SyncStatus,
   Timers,
-} from './engine/types';
-import { Wakeup } from './engine/wakeup';
+} from './types';
+import { Wakeup } from './wakeup';
 
 // Drains the outbox to the registry. One sender loop per outbox (never two drains at once):
 // claim due entries in batches (pending → sending, one transaction, a little ahead of the free
@@ -48,7 +48,6 @@ import { Wakeup } from './engine/wakeup';
 // commit, an I/O error in a lookup, a bug) is shown as a status with a cause, and the loop
 // tries again on a backoff until it works, instead of dying behind an "online" status bar.
 
-export type * from './engine/types';
 
 /** A wall clock that moves further than this against monotonic time between two looks was set by someone. */
 const CLOCK_JUMP_TOLERANCE_MS = 2_000;

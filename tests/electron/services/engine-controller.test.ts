@@ -1,8 +1,8 @@
 import type { SyncEvent as ApiSyncEvent } from '../../../electron/api';
-import { createSyncController, toApiStatus } from '../../../sync/engine/controller';
+import { createSyncController, toApiStatus } from '../../../electron/services/engine-controller';
 import type { SyncStatus } from '../../../sync/engine/types';
-import { FakeOutbox, ScriptedTransport, VirtualTime, ack, fakeMessage } from './support/fakes';
-import { NURSE, TODAY, seed, testStore } from '../../electron/store/helpers';
+import { FakeOutbox, ScriptedTransport, VirtualTime, ack, fakeMessage } from '../../sync/engine/support/fakes';
+import { NURSE, TODAY, seed, testStore } from '../store/helpers';
 
 // The engine behind the shell's SyncController interface (electron/services/sync-controller.ts).
 
