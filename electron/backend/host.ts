@@ -3,7 +3,7 @@ import { checkConfig } from '../cli/check-config';
 import { ConfigError, defaultConfigPath, loadConfig } from '../services/config';
 import { startApp, type StartedApp } from '../services/start';
 import { createSyncController } from '../services/engine-controller';
-import { keyedSafeStorage } from './safe-storage';
+import { keyedSafeStorage } from '../services/keyed-safe-storage';
 import { parseToBackend, type BackendInit, type FromBackend } from './protocol';
 
 // The backend process: the store, the services, the handler table, the sync engine and the

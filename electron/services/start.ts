@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { keyedSafeStorage } from './keyed-safe-storage';
 import { existsSync } from 'node:fs';
 import type { RunMode } from '../api';
 import type { LocalStore } from '../store';
@@ -156,20 +157,5 @@ function openWithAccounts(files: ModeFiles, mode: RunMode, config: MachineConfig
  * a restart. Never used by the desktop app, which passes Electron's safeStorage.
  */
 export function ephemeralSafeStorage(): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => true,
-    encryptString(plainText) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
-    },
-    decryptString(encrypted) {
-      const decipher = createDecipheriv('aes-256-gcm', key, encrypted.subarray(0, 12));
-      decipher.setAuthTag(encrypted.subarray(12, 28));
-      return Buffer.concat([decipher.update(encrypted.subarray(28)), decipher.final()]).toString('utf8');
-    },
-    getSelectedStorageBackend: () => 'ephemeral',
-  };
+  return keyedSafeStorage(randomBytes(32), { available: true, backend: 'ephemeral' });
 }

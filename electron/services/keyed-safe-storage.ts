@@ -1,9 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { SafeStorageLike } from '../services/credentials';
+import type { SafeStorageLike } from './credentials';
 
-// The backend cannot reach Electron's safeStorage (only main can), so main hands it a data key
-// that main keeps wrapped by safeStorage, and the backend seals credentials with AES-256-GCM
-// under that key. What the OS keychain offers is reported as main saw it.
+// A safeStorage that seals with AES-256-GCM under a key it is given. The backend cannot reach
+// Electron's safeStorage (only main can), so main hands it a data key that main keeps wrapped by
+// safeStorage; headless runs use a key that lives only in their process. What the OS keychain
+// offers is reported as the caller says.
 
 export function keyedSafeStorage(key: Buffer, protection: { available: boolean; backend?: string }): SafeStorageLike {
   if (key.length !== 32) throw new Error('The backend data key must be 32 bytes.');
